@@ -1,0 +1,197 @@
+// The event log: numbers events (rule 3), writes them in transactions, and acknowledges each emit
+// only after its transaction committed (rule 9).
+//
+// How sequence numbers are assigned, and why no interleaving can give two events one number:
+// better-sqlite3 is synchronous and JavaScript runs one piece of code to completion, so a
+// synchronous section cannot be interleaved by any other caller. Every number is handed out
+// inside `transaction()`, a synchronous section that (1) reads the workflow's last sequence —
+// from memory, or on first use from `MAX(sequence)` in the database, in the same section —
+// (2) increments it, (3) inserts the row and (4) commits. There is no `await` between the read
+// and the write, so there is no window in which a second emitter can read the same value. The
+// counters touched by a transaction are only published to memory after it commits, so a rolled
+// back transaction leaves no gap. The original design's race (an async per-workflow lock that
+// was checked, then created after an await) has no equivalent here: there is no lock to create.
+// UNIQUE(workflow_id, sequence) in the schema is the backstop that would make a bug loud.
+import { randomUUID } from 'node:crypto';
+import type Database from 'better-sqlite3';
+import type { EventDraft, WorkflowEvent } from '../../shared/events';
+import type { EventStore } from './store/eventStore';
+
+export interface Tx {
+  /** Numbers, writes and returns an event; it is published once the transaction commits. */
+  append(workflowId: string, draft: EventDraft): WorkflowEvent;
+  /** Runs after a successful commit (publication of workflow changes). */
+  afterCommit(fn: () => void): void;
+}
+
+interface Pending {
+  workflowId: string;
+  draft: EventDraft;
+  resolve: (e: WorkflowEvent) => void;
+  reject: (err: unknown) => void;
+}
+
+interface OpenTx extends Tx {
+  counters: Map<string, number>;
+  written: WorkflowEvent[];
+  hooks: (() => void)[];
+}
+
+export type Publish = (workflowId: string, events: WorkflowEvent[]) => void;
+
+export class EventLog {
+  private readonly last = new Map<string, number>();
+  private pending: Pending[] = [];
+  private flushTimer: NodeJS.Immediate | null = null;
+  private open: OpenTx | null = null;
+  private closed = false;
+
+  constructor(
+    private readonly db: Database.Database,
+    private readonly store: EventStore,
+    private readonly publish: Publish,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  /**
+   * Appends an event, batched with others emitted in the same turn of the event loop into one
+   * transaction. The promise resolves with the stored event once it is committed.
+   */
+  emit(workflowId: string, draft: EventDraft): Promise<WorkflowEvent> {
+    if (this.closed) return Promise.reject(new Error('the event log is closed'));
+    return new Promise((resolve, reject) => {
+      this.pending.push({ workflowId, draft, resolve, reject });
+      this.flushTimer ??= setImmediate(() => this.flush());
+    });
+  }
+
+  /**
+   * Runs `fn` in one transaction. Batched emits still waiting are written first, so sequence
+   * order is always call order. Re-entrant: a nested call joins the outer transaction.
+   */
+  transaction<T>(fn: (tx: Tx) => T): T {
+    if (this.open) return fn(this.open);
+    const tx = this.newTx();
+    const waiting = this.takePending();
+    let result: T;
+    try {
+      this.open = tx;
+      result = this.db.transaction(() => {
+        for (const p of waiting) tx.append(p.workflowId, p.draft);
+        return fn(tx);
+      })();
+    } catch (e) {
+      this.open = null;
+      // The waiting emits were not at fault: retry them on their own.
+      if (waiting.length) this.requeue(waiting);
+      throw e;
+    }
+    this.open = null;
+    this.committed(tx);
+    waiting.forEach((p, i) => p.resolve(tx.written[i]!));
+    return result;
+  }
+
+  /** Writes every waiting emit now. */
+  flush(): void {
+    if (this.flushTimer) clearImmediate(this.flushTimer);
+    this.flushTimer = null;
+    const batch = this.takePending();
+    if (batch.length === 0) return;
+    if (this.tryWrite(batch)) return;
+    // One bad draft (e.g. an unknown workflow) must not sink the others: write them one by one.
+    for (const p of batch) this.tryWrite([p]);
+  }
+
+  /** The last sequence handed out for a workflow (0 if none). */
+  lastSequence(workflowId: string): number {
+    let n = this.last.get(workflowId);
+    if (n === undefined) {
+      n = this.store.maxSequence(workflowId);
+      this.last.set(workflowId, n);
+    }
+    return n;
+  }
+
+  /** Forgets a workflow's cached counter (it resumes from the database if needed again). */
+  forget(workflowId: string): void {
+    this.last.delete(workflowId);
+  }
+
+  close(): void {
+    this.flush();
+    this.closed = true;
+  }
+
+  private tryWrite(batch: Pending[]): boolean {
+    const tx = this.newTx();
+    try {
+      this.open = tx;
+      this.db.transaction(() => {
+        for (const p of batch) tx.append(p.workflowId, p.draft);
+      })();
+    } catch (e) {
+      this.open = null;
+      if (batch.length === 1) batch[0]!.reject(e);
+      return false;
+    }
+    this.open = null;
+    this.committed(tx);
+    batch.forEach((p, i) => p.resolve(tx.written[i]!));
+    return true;
+  }
+
+  private newTx(): OpenTx {
+    const tx: OpenTx = {
+      counters: new Map(),
+      written: [],
+      hooks: [],
+      append: (workflowId, draft) => {
+        const sequence = (tx.counters.get(workflowId) ?? this.lastSequence(workflowId)) + 1;
+        const event: WorkflowEvent = {
+          id: randomUUID(),
+          workflowId,
+          sequence,
+          timestamp: this.now().toISOString(),
+          agent: draft.agent,
+          type: draft.type,
+          message: draft.message,
+        };
+        if (draft.data !== undefined) event.data = draft.data;
+        if (draft.correlationId !== undefined) event.correlationId = draft.correlationId;
+        this.store.insert(event);
+        tx.counters.set(workflowId, sequence);
+        tx.written.push(event);
+        return event;
+      },
+      afterCommit: (fn) => {
+        tx.hooks.push(fn);
+      },
+    };
+    return tx;
+  }
+
+  private committed(tx: OpenTx): void {
+    for (const [id, n] of tx.counters) this.last.set(id, n);
+    // Publish per workflow, in sequence order, then the other after-commit hooks.
+    const byWorkflow = new Map<string, WorkflowEvent[]>();
+    for (const e of tx.written) {
+      const list = byWorkflow.get(e.workflowId);
+      if (list) list.push(e);
+      else byWorkflow.set(e.workflowId, [e]);
+    }
+    for (const [id, events] of byWorkflow) this.publish(id, events);
+    for (const hook of tx.hooks) hook();
+  }
+
+  private takePending(): Pending[] {
+    const batch = this.pending;
+    this.pending = [];
+    return batch;
+  }
+
+  private requeue(batch: Pending[]): void {
+    this.pending = batch.concat(this.pending);
+    this.flushTimer ??= setImmediate(() => this.flush());
+  }
+}

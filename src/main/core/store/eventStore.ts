@@ -1,0 +1,92 @@
+// Event rows. The store only writes what it is given; numbering is the EventLog's job.
+import type Database from 'better-sqlite3';
+import type { EventType, WorkflowEvent } from '../../../shared/events';
+import { TERMINAL_STATUSES } from '../../../shared/status';
+
+interface Row {
+  workflow_id: string;
+  sequence: number;
+  id: string;
+  timestamp: string;
+  agent: string;
+  type: EventType;
+  message: string;
+  data_json: string | null;
+  correlation_id: string | null;
+}
+
+function toEvent(row: Row): WorkflowEvent {
+  const e: WorkflowEvent = {
+    id: row.id,
+    workflowId: row.workflow_id,
+    sequence: row.sequence,
+    timestamp: row.timestamp,
+    agent: row.agent,
+    type: row.type,
+    message: row.message,
+  };
+  if (row.data_json !== null) e.data = JSON.parse(row.data_json) as Record<string, unknown>;
+  if (row.correlation_id !== null) e.correlationId = row.correlation_id;
+  return e;
+}
+
+const TERMINAL_LIST = TERMINAL_STATUSES.map((s) => `'${s}'`).join(', ');
+
+export class EventStore {
+  private readonly insertStmt: Database.Statement;
+  private readonly listStmt: Database.Statement<[string, number, number], Row>;
+  private readonly tailStmt: Database.Statement<[string, number, number], Row>;
+  private readonly maxSeqStmt: Database.Statement<[string], { m: number | null }>;
+  private readonly pruneStmt: Database.Statement<[string]>;
+
+  constructor(db: Database.Database) {
+    this.insertStmt = db.prepare(`
+      INSERT INTO events (workflow_id, sequence, id, timestamp, agent, type, message, data_json, correlation_id)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    this.listStmt = db.prepare(
+      'SELECT * FROM events WHERE workflow_id = ? AND sequence > ? ORDER BY sequence LIMIT ?',
+    );
+    this.tailStmt = db.prepare(
+      'SELECT * FROM events WHERE workflow_id = ? AND sequence < ? ORDER BY sequence DESC LIMIT ?',
+    );
+    this.maxSeqStmt = db.prepare('SELECT MAX(sequence) AS m FROM events WHERE workflow_id = ?');
+    this.pruneStmt = db.prepare(`
+      DELETE FROM events WHERE workflow_id IN (
+        SELECT id FROM workflows
+        WHERE status IN (${TERMINAL_LIST}) AND completed_at IS NOT NULL AND completed_at < ?)`);
+  }
+
+  /** Must run inside a transaction opened by the EventLog. */
+  insert(e: WorkflowEvent): void {
+    this.insertStmt.run(
+      e.workflowId,
+      e.sequence,
+      e.id,
+      e.timestamp,
+      e.agent,
+      e.type,
+      e.message,
+      e.data === undefined ? null : JSON.stringify(e.data),
+      e.correlationId ?? null,
+    );
+  }
+
+  /** The highest sequence stored for a workflow, 0 if none. */
+  maxSequence(workflowId: string): number {
+    return this.maxSeqStmt.get(workflowId)?.m ?? 0;
+  }
+
+  list(workflowId: string, afterSequence: number, limit: number): WorkflowEvent[] {
+    return this.listStmt.all(workflowId, afterSequence, limit).map(toEvent);
+  }
+
+  /** The `limit` events just before `beforeSequence`, ascending. */
+  listBefore(workflowId: string, beforeSequence: number, limit: number): WorkflowEvent[] {
+    return this.tailStmt.all(workflowId, beforeSequence, limit).map(toEvent).reverse();
+  }
+
+  /** Rule 10: deletes events of workflows that ended before `cutoffIso`; active ones are never touched. */
+  pruneEndedBefore(cutoffIso: string): number {
+    return this.pruneStmt.run(cutoffIso).changes;
+  }
+}

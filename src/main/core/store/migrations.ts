@@ -1,0 +1,103 @@
+// Schema migrations, applied in order and recorded in `PRAGMA user_version`.
+// One numbered migration each; a released migration is never edited, only followed by a new one.
+import type Database from 'better-sqlite3';
+import { ACTIVE_STATUSES, WORKFLOW_STATUSES } from '../../../shared/status';
+
+const list = (values: readonly string[]) => values.map((v) => `'${v}'`).join(', ');
+
+export interface Migration {
+  version: number;
+  name: string;
+  up(db: Database.Database): void;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'workflows, events, processes, settings, repos',
+    up(db) {
+      db.exec(`
+        CREATE TABLE workflows (
+          n              INTEGER PRIMARY KEY AUTOINCREMENT,
+          id             TEXT NOT NULL UNIQUE,
+          issue_id       TEXT NOT NULL,
+          title          TEXT NOT NULL,
+          description    TEXT NOT NULL,
+          worktree_path  TEXT NOT NULL,
+          worktree_name  TEXT NOT NULL,
+          pipeline_json  TEXT NOT NULL,
+          status         TEXT NOT NULL CHECK (status IN (${list(WORKFLOW_STATUSES)})),
+          current_stage  TEXT,
+          stage_index    INTEGER NOT NULL DEFAULT 0,
+          run_state_json TEXT NOT NULL DEFAULT '{}',
+          created_at     TEXT NOT NULL,
+          started_at     TEXT,
+          completed_at   TEXT,
+          failure_reason TEXT
+        );
+        -- Rule 1: one active workflow per worktree, enforced by the database as a backstop.
+        CREATE UNIQUE INDEX workflows_one_active_per_worktree
+          ON workflows(worktree_path) WHERE status IN (${list(ACTIVE_STATUSES)});
+        CREATE INDEX workflows_by_status ON workflows(status, n);
+        CREATE INDEX workflows_by_worktree ON workflows(worktree_path, n);
+        CREATE INDEX workflows_by_completed ON workflows(completed_at) WHERE completed_at IS NOT NULL;
+
+        CREATE TABLE events (
+          workflow_id    TEXT NOT NULL REFERENCES workflows(id) ON DELETE CASCADE,
+          sequence       INTEGER NOT NULL,
+          id             TEXT NOT NULL,
+          timestamp      TEXT NOT NULL,
+          agent          TEXT NOT NULL,
+          type           TEXT NOT NULL,
+          message        TEXT NOT NULL,
+          data_json      TEXT,
+          correlation_id TEXT,
+          -- Rule 3's backstop: the sequencer never hands out a number twice; this proves it.
+          UNIQUE (workflow_id, sequence)
+        );
+
+        -- Rule 8: every stage's process group, so a restart can kill what outlived a crash.
+        CREATE TABLE processes (
+          workflow_id TEXT NOT NULL REFERENCES workflows(id) ON DELETE CASCADE,
+          pgid        INTEGER NOT NULL,
+          stage       TEXT NOT NULL,
+          started_at  TEXT NOT NULL,
+          PRIMARY KEY (workflow_id, pgid)
+        );
+
+        CREATE TABLE settings (
+          key        TEXT PRIMARY KEY,
+          value_json TEXT NOT NULL
+        );
+
+        CREATE TABLE repos (
+          id       TEXT PRIMARY KEY,
+          path     TEXT NOT NULL UNIQUE,
+          name     TEXT NOT NULL,
+          added_at TEXT NOT NULL
+        );
+      `);
+    },
+  },
+];
+
+export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
+
+/** Applies every migration newer than the database, each in its own transaction. */
+export function migrate(db: Database.Database, migrations: readonly Migration[] = MIGRATIONS): number {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  const latest = migrations[migrations.length - 1]?.version ?? 0;
+  if (current > latest) {
+    throw new Error(
+      `The database was written by a newer Switchyard (schema ${current}, this one knows ${latest}); refusing to open it.`,
+    );
+  }
+  for (const m of migrations) {
+    if (m.version <= current) continue;
+    db.transaction(() => {
+      m.up(db);
+      db.pragma(`user_version = ${m.version}`);
+    })();
+  }
+  return db.pragma('user_version', { simple: true }) as number;
+}

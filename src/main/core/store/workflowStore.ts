@@ -1,0 +1,230 @@
+// Workflow rows: every statement prepared once; snake_case stays here, camelCase leaves.
+import type Database from 'better-sqlite3';
+import type { Workflow } from '../../../shared/domain';
+import type { Pipeline } from '../../../shared/pipeline';
+import { RUNNING_STATUSES, canTransition, type WorkflowStatus } from '../../../shared/status';
+
+/** Where a workflow's pipeline stands; persisted so a restart can continue after the gate. */
+export interface RunState {
+  plan: string | null;
+  planFile: string | null;
+  feedback: string | null;
+  /** Revisions asked for so far, per review stage name. */
+  revisions: Record<string, number>;
+  replans: number;
+  /** Id of the approval_required event the gate is waiting on (the correlationId of the answer). */
+  gateEventId: string | null;
+}
+
+export const EMPTY_RUN_STATE: RunState = Object.freeze({
+  plan: null,
+  planFile: null,
+  feedback: null,
+  revisions: {},
+  replans: 0,
+  gateEventId: null,
+});
+
+export interface WorkflowRecord {
+  workflow: Workflow;
+  stageIndex: number;
+  runState: RunState;
+  n: number;
+}
+
+interface Row {
+  n: number;
+  id: string;
+  issue_id: string;
+  title: string;
+  description: string;
+  worktree_path: string;
+  worktree_name: string;
+  pipeline_json: string;
+  status: WorkflowStatus;
+  current_stage: string | null;
+  stage_index: number;
+  run_state_json: string;
+  created_at: string;
+  started_at: string | null;
+  completed_at: string | null;
+  failure_reason: string | null;
+}
+
+function toRecord(row: Row): WorkflowRecord {
+  return {
+    n: row.n,
+    stageIndex: row.stage_index,
+    runState: { ...EMPTY_RUN_STATE, ...(JSON.parse(row.run_state_json) as Partial<RunState>) },
+    workflow: {
+      id: row.id,
+      issueId: row.issue_id,
+      title: row.title,
+      description: row.description,
+      worktreePath: row.worktree_path,
+      worktreeName: row.worktree_name,
+      pipeline: JSON.parse(row.pipeline_json) as Pipeline,
+      status: row.status,
+      currentStage: row.current_stage,
+      createdAt: row.created_at,
+      startedAt: row.started_at,
+      completedAt: row.completed_at,
+      failureReason: row.failure_reason,
+    },
+  };
+}
+
+export interface NewWorkflow {
+  id: string;
+  issueId: string;
+  title: string;
+  description: string;
+  worktreePath: string;
+  worktreeName: string;
+  pipeline: Pipeline;
+  status: 'queued' | 'pending';
+  createdAt: string;
+}
+
+/** Fields a transition may set beside the status. */
+export interface TransitionChanges {
+  currentStage?: string | null;
+  stageIndex?: number;
+  runState?: RunState;
+  startedAt?: string;
+  completedAt?: string;
+  failureReason?: string;
+}
+
+export interface ListQuery {
+  status?: WorkflowStatus;
+  worktreePath?: string;
+  /** Only rows older than this (exclusive); the cursor of the previous page. */
+  beforeN?: number;
+  limit: number;
+}
+
+const RUNNING_LIST = RUNNING_STATUSES.map((s) => `'${s}'`).join(', ');
+
+export class WorkflowStore {
+  private readonly insertStmt: Database.Statement;
+  private readonly getStmt: Database.Statement<[string], Row>;
+  private readonly activeStmt: Database.Statement<[], Row>;
+  private readonly byStatusStmt: Database.Statement<[string], Row>;
+  private readonly runningCountStmt: Database.Statement<[], { c: number }>;
+  private readonly oldestQueuedStmt: Database.Statement<[], Row>;
+  private readonly transitionStmts = new Map<string, Database.Statement>();
+  private readonly updateProgressStmt: Database.Statement;
+  private readonly listStmts = new Map<string, Database.Statement>();
+
+  constructor(private readonly db: Database.Database) {
+    this.insertStmt = db.prepare(`
+      INSERT INTO workflows (id, issue_id, title, description, worktree_path, worktree_name, pipeline_json,
+                             status, created_at)
+      VALUES (@id, @issueId, @title, @description, @worktreePath, @worktreeName, @pipelineJson, @status, @createdAt)`);
+    this.getStmt = db.prepare('SELECT * FROM workflows WHERE id = ?');
+    this.activeStmt = db.prepare(
+      `SELECT * FROM workflows WHERE status IN ('queued', ${RUNNING_LIST}) ORDER BY n`,
+    );
+    this.byStatusStmt = db.prepare('SELECT * FROM workflows WHERE status = ? ORDER BY n');
+    this.runningCountStmt = db.prepare(`SELECT COUNT(*) AS c FROM workflows WHERE status IN (${RUNNING_LIST})`);
+    this.oldestQueuedStmt = db.prepare(`SELECT * FROM workflows WHERE status = 'queued' ORDER BY n LIMIT 1`);
+    this.updateProgressStmt = db.prepare(`
+      UPDATE workflows SET current_stage = @currentStage, stage_index = @stageIndex, run_state_json = @runState
+      WHERE id = @id AND status = @status`);
+  }
+
+  insert(w: NewWorkflow): void {
+    this.insertStmt.run({ ...w, pipelineJson: JSON.stringify(w.pipeline) });
+  }
+
+  get(id: string): WorkflowRecord | null {
+    const row = this.getStmt.get(id);
+    return row ? toRecord(row) : null;
+  }
+
+  /** Every workflow that holds a worktree (queued, pending, in_progress, blocked), oldest first. */
+  active(): WorkflowRecord[] {
+    return this.activeStmt.all().map(toRecord);
+  }
+
+  withStatus(status: WorkflowStatus): WorkflowRecord[] {
+    return this.byStatusStmt.all(status).map(toRecord);
+  }
+
+  /** Workflows counting against the concurrency limit (rule 2). */
+  runningCount(): number {
+    return this.runningCountStmt.get()!.c;
+  }
+
+  oldestQueued(): WorkflowRecord | null {
+    const row = this.oldestQueuedStmt.get();
+    return row ? toRecord(row) : null;
+  }
+
+  /**
+   * Rule 5: one atomic compare-and-set. The row moves from one of `from` to `to` in a single
+   * UPDATE … WHERE status IN (…); the caller gets the new row, or null if it lost the race.
+   * `from` must be allowed by the state machine: asking for anything else is a programming error.
+   */
+  transition(id: string, from: readonly WorkflowStatus[], to: WorkflowStatus, changes: TransitionChanges = {}): WorkflowRecord | null {
+    const key = `${from.join(',')}>${to}`;
+    let stmt = this.transitionStmts.get(key);
+    if (!stmt) {
+      const illegal = from.filter((f) => !canTransition(f, to));
+      if (illegal.length || from.length === 0) throw new Error(`state machine forbids ${illegal.join(',') || '(none)'} -> ${to}`);
+      stmt = this.db.prepare(`
+        UPDATE workflows SET
+          status         = @to,
+          current_stage  = CASE WHEN @setStage THEN @currentStage ELSE current_stage END,
+          stage_index    = COALESCE(@stageIndex, stage_index),
+          run_state_json = COALESCE(@runState, run_state_json),
+          started_at     = COALESCE(started_at, @startedAt),
+          completed_at   = COALESCE(@completedAt, completed_at),
+          failure_reason = COALESCE(@failureReason, failure_reason)
+        WHERE id = @id AND status IN (${from.map((s) => `'${s}'`).join(', ')})
+        RETURNING *`);
+      this.transitionStmts.set(key, stmt);
+    }
+    const row = stmt.get({
+      id,
+      to,
+      setStage: changes.currentStage !== undefined ? 1 : 0,
+      currentStage: changes.currentStage ?? null,
+      stageIndex: changes.stageIndex ?? null,
+      runState: changes.runState ? JSON.stringify(changes.runState) : null,
+      startedAt: changes.startedAt ?? null,
+      completedAt: changes.completedAt ?? null,
+      failureReason: changes.failureReason ?? null,
+    }) as Row | undefined;
+    return row ? toRecord(row) : null;
+  }
+
+  /** Records pipeline progress without a status change; only while the status is still `status`. */
+  updateProgress(id: string, status: WorkflowStatus, currentStage: string | null, stageIndex: number, runState: RunState): boolean {
+    return (
+      this.updateProgressStmt.run({ id, status, currentStage, stageIndex, runState: JSON.stringify(runState) }).changes === 1
+    );
+  }
+
+  list(q: ListQuery): WorkflowRecord[] {
+    const where: string[] = [];
+    const args: Record<string, unknown> = { limit: q.limit };
+    if (q.status) {
+      where.push('status = @status');
+      args.status = q.status;
+    }
+    if (q.worktreePath) {
+      where.push('worktree_path = @worktreePath');
+      args.worktreePath = q.worktreePath;
+    }
+    if (q.beforeN !== undefined) {
+      where.push('n < @beforeN');
+      args.beforeN = q.beforeN;
+    }
+    const sql = `SELECT * FROM workflows ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY n DESC LIMIT @limit`;
+    let stmt = this.listStmts.get(sql);
+    if (!stmt) this.listStmts.set(sql, (stmt = this.db.prepare(sql)));
+    return (stmt.all(args) as Row[]).map(toRecord);
+  }
+}

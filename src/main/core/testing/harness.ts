@@ -1,0 +1,70 @@
+// Opens an orchestrator on a fresh temporary data directory, with a worktree folder per name.
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Workflow } from '../../../shared/domain';
+import type { WorkflowStatus } from '../../../shared/status';
+import { Orchestrator, type OrchestratorOptions } from '../orchestrator';
+import { InProcessExecutor } from './inProcessExecutor';
+import { STANDARD_STAGES, StaticPipelines } from './staticPipelines';
+
+export interface Harness {
+  dir: string;
+  dataDir: string;
+  executor: InProcessExecutor;
+  orch: Orchestrator;
+  worktree(name: string): string;
+  reopen(options?: Partial<OrchestratorOptions>): Orchestrator;
+  waitFor(workflowId: string, status: WorkflowStatus | WorkflowStatus[]): Promise<Workflow>;
+  cleanup(): Promise<void>;
+}
+
+export function makeHarness(options: Partial<OrchestratorOptions> = {}): Harness {
+  const dir = mkdtempSync(join(tmpdir(), 'switchyard-test-'));
+  const dataDir = join(dir, 'data');
+  const executor = (options.executor as InProcessExecutor | undefined) ?? new InProcessExecutor();
+  const pipelines = options.pipelines ?? new StaticPipelines({ default: STANDARD_STAGES });
+  const open = (extra: Partial<OrchestratorOptions> = {}) =>
+    Orchestrator.open({ dataDir, executor, pipelines, ...options, ...extra });
+  const h: Harness = {
+    dir,
+    dataDir,
+    executor,
+    orch: open(),
+    worktree(name) {
+      const p = join(dir, 'worktrees', name);
+      mkdirSync(p, { recursive: true });
+      return p;
+    },
+    reopen(extra) {
+      h.orch = open(extra);
+      return h.orch;
+    },
+    waitFor(workflowId, status) {
+      const wanted = Array.isArray(status) ? status : [status];
+      return new Promise((resolve, reject) => {
+        const check = (w: Workflow) => {
+          if (w.id !== workflowId) return false;
+          if (wanted.includes(w.status)) {
+            off();
+            resolve(w);
+            return true;
+          }
+          return false;
+        };
+        const off = h.orch.bus.on('workflow', check);
+        try {
+          check(h.orch.get(workflowId));
+        } catch (e) {
+          off();
+          reject(e);
+        }
+      });
+    },
+    async cleanup() {
+      if (!h.orch.isClosed) await h.orch.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  return h;
+}

@@ -1,0 +1,119 @@
+// The wire contract of DESIGN.md §4.1: every method's params and result, the pushes, the
+// envelopes. Both transports, the preload and the renderer's client derive from this table.
+import { z } from 'zod';
+import { ERROR_CODES } from './errors';
+import { WorkflowEventSchema } from './events';
+import { DiffSchema, RepoSchema, WorkflowSchema, WorkflowStatusSchema, WorktreeSchema } from './domain';
+import { PipelineInfoSchema, PipelineNameSchema } from './pipeline';
+import { SettingsPatchSchema, SettingsSchema } from './settings';
+
+const Path = z.string().min(1).max(4096);
+const Id = z.string().min(1).max(128);
+const Text = (max: number) => z.string().max(max);
+const Empty = z.strictObject({});
+
+export const contract = {
+  'repos.list': { params: Empty, result: z.array(RepoSchema) },
+  'repos.add': { params: z.strictObject({ path: Path }), result: RepoSchema },
+  'repos.remove': { params: z.strictObject({ repoId: Id }), result: Empty },
+
+  'worktrees.list': { params: z.strictObject({ repoId: Id }), result: z.array(WorktreeSchema) },
+  'worktrees.create': {
+    params: z.strictObject({ repoId: Id, branch: z.string().min(1).max(255), path: Path.optional(), base: z.string().min(1).max(255).optional() }),
+    result: WorktreeSchema,
+  },
+  'worktrees.remove': { params: z.strictObject({ worktreePath: Path, force: z.boolean().optional() }), result: Empty },
+  'worktrees.diff': { params: z.strictObject({ worktreePath: Path }), result: DiffSchema },
+
+  'pipelines.list': { params: z.strictObject({ worktreePath: Path }), result: z.array(PipelineInfoSchema) },
+
+  'workflows.start': {
+    params: z.strictObject({
+      worktreePath: Path,
+      issueId: z.string().trim().min(1, 'issueId is required').max(200),
+      title: Text(1000).optional(),
+      description: Text(100_000).optional(),
+      pipeline: PipelineNameSchema.optional(),
+      queue: z.boolean().optional(),
+    }),
+    result: WorkflowSchema,
+  },
+  'workflows.get': { params: z.strictObject({ workflowId: Id }), result: WorkflowSchema },
+  'workflows.byWorktree': { params: z.strictObject({ worktreePath: Path }), result: WorkflowSchema.nullable() },
+  'workflows.active': { params: Empty, result: z.array(WorkflowSchema) },
+  'workflows.list': {
+    params: z.strictObject({
+      status: WorkflowStatusSchema.optional(),
+      worktreePath: Path.optional(),
+      limit: z.number().int().min(1).max(500).optional(),
+      cursor: z.string().max(200).optional(),
+    }),
+    result: z.object({ items: z.array(WorkflowSchema), nextCursor: z.string().nullable() }),
+  },
+  'workflows.approve': { params: z.strictObject({ workflowId: Id }), result: WorkflowSchema },
+  'workflows.reject': {
+    params: z.strictObject({
+      workflowId: Id,
+      feedback: z.string().trim().min(1, 'feedback is required').max(100_000),
+      replan: z.boolean().optional(),
+    }),
+    result: WorkflowSchema,
+  },
+  'workflows.cancel': { params: z.strictObject({ workflowId: Id, reason: Text(2000).optional() }), result: WorkflowSchema },
+  'workflows.cancelAll': { params: z.strictObject({ reason: Text(2000).optional() }), result: z.object({ cancelled: z.array(z.string()) }) },
+
+  'events.list': {
+    params: z.strictObject({
+      workflowId: Id,
+      afterSequence: z.number().int().min(0).optional(),
+      /** Extension: the `limit` events just before this sequence (ascending) — open at the tail. */
+      beforeSequence: z.number().int().min(1).optional(),
+      limit: z.number().int().min(1).max(5000).optional(),
+    }).refine((p) => p.afterSequence === undefined || p.beforeSequence === undefined, 'afterSequence and beforeSequence cannot be combined'),
+    result: z.array(WorkflowEventSchema),
+  },
+
+  'settings.get': { params: Empty, result: SettingsSchema },
+  'settings.set': { params: SettingsPatchSchema, result: SettingsSchema },
+} as const;
+
+export type Contract = typeof contract;
+export type Method = keyof Contract;
+export const METHODS = Object.keys(contract) as Method[];
+export type Params<M extends Method> = z.infer<Contract[M]['params']>;
+export type Result<M extends Method> = z.infer<Contract[M]['result']>;
+/** Params as a caller may write them (defaults and optional keys left out). */
+export type ParamsIn<M extends Method> = z.input<Contract[M]['params']>;
+
+export function isMethod(name: unknown): name is Method {
+  return typeof name === 'string' && Object.hasOwn(contract, name);
+}
+
+// Envelopes -----------------------------------------------------------------------------------
+
+export const RequestIdSchema = z.union([z.number(), z.string().max(200)]);
+export type RequestId = z.infer<typeof RequestIdSchema>;
+
+export const RequestSchema = z.strictObject({
+  id: RequestIdSchema,
+  method: z.string().max(100),
+  params: z.unknown().optional(),
+});
+export type Request = z.infer<typeof RequestSchema>;
+
+export const ErrorBodySchema = z.object({
+  code: z.enum(ERROR_CODES),
+  message: z.string(),
+  details: z.record(z.string(), z.unknown()).optional(),
+});
+export type ErrorBody = z.infer<typeof ErrorBodySchema>;
+
+export type Response = { id: RequestId | null; result: unknown } | { id: RequestId | null; error: ErrorBody };
+
+export const EventsPushSchema = z.object({
+  push: z.literal('events'),
+  data: z.object({ workflowId: z.string(), events: z.array(WorkflowEventSchema) }),
+});
+export const WorkflowPushSchema = z.object({ push: z.literal('workflow'), data: WorkflowSchema });
+export const PushSchema = z.discriminatedUnion('push', [EventsPushSchema, WorkflowPushSchema]);
+export type Push = z.infer<typeof PushSchema>;

@@ -1,0 +1,62 @@
+// Domain objects that cross the wire (DESIGN.md §4.1).
+import { z } from 'zod';
+import { WORKFLOW_STATUSES } from './status';
+import { PipelineSchema } from './pipeline';
+
+export const WorkflowStatusSchema = z.enum(WORKFLOW_STATUSES);
+
+export const WorkflowSchema = z.object({
+  id: z.string(),
+  issueId: z.string(),
+  title: z.string(),
+  description: z.string(),
+  worktreePath: z.string(),
+  worktreeName: z.string(),
+  pipeline: PipelineSchema,
+  status: WorkflowStatusSchema,
+  currentStage: z.string().nullable(),
+  createdAt: z.string(),
+  startedAt: z.string().nullable(),
+  completedAt: z.string().nullable(),
+  failureReason: z.string().nullable(),
+});
+export type Workflow = z.infer<typeof WorkflowSchema>;
+
+export const RepoSchema = z.object({
+  id: z.string(),
+  path: z.string(),
+  name: z.string(),
+  addedAt: z.string(),
+});
+export type Repo = z.infer<typeof RepoSchema>;
+
+export const WorktreeSchema = z.object({
+  path: z.string(),
+  /** Short branch name, or null for a detached HEAD. */
+  branch: z.string().nullable(),
+  head: z.string(),
+  isMain: z.boolean(),
+  dirty: z.boolean(),
+  locked: z.boolean(),
+  prunable: z.boolean(),
+  activeWorkflowId: z.string().nullable(),
+});
+export type Worktree = z.infer<typeof WorktreeSchema>;
+
+export const DIFF_FILE_STATUSES = ['added', 'modified', 'deleted', 'renamed', 'untracked'] as const;
+export const DiffFileSchema = z.object({
+  path: z.string(),
+  oldPath: z.string().optional(),
+  status: z.enum(DIFF_FILE_STATUSES),
+  additions: z.number().int(),
+  deletions: z.number().int(),
+  binary: z.boolean(),
+});
+export const DiffSchema = z.object({
+  files: z.array(DiffFileSchema),
+  patch: z.string(),
+  truncated: z.boolean(),
+  base: z.string().nullable(),
+});
+export type DiffFile = z.infer<typeof DiffFileSchema>;
+export type Diff = z.infer<typeof DiffSchema>;
