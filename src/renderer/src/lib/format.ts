@@ -1,0 +1,79 @@
+// Display helpers: status words, elapsed time, the stage stepper's states.
+import type { Workflow } from '../../../shared/domain';
+import { isApprovalStage } from '../../../shared/pipeline';
+import { isTerminal, type WorkflowStatus } from '../../../shared/status';
+
+/** Status in words, so colour is never the only signal. */
+export const STATUS_LABEL: Readonly<Record<WorkflowStatus, string>> = {
+  queued: 'Queued',
+  pending: 'Starting',
+  in_progress: 'Running',
+  blocked: 'Needs approval',
+  completed: 'Completed',
+  failed: 'Failed',
+  cancelled: 'Cancelled',
+};
+
+export function formatDuration(ms: number): string {
+  const total = Math.max(0, Math.floor(ms / 1000));
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = total % 60;
+  if (h > 0) return `${h}h ${String(m).padStart(2, '0')}m`;
+  if (m > 0) return `${m}m ${String(s).padStart(2, '0')}s`;
+  return `${s}s`;
+}
+
+/** Time from start (or creation, while queued) to the end, or to `now` while it is active. */
+export function elapsedMs(w: Pick<Workflow, 'createdAt' | 'startedAt' | 'completedAt' | 'status'>, now: number): number {
+  const from = Date.parse(w.startedAt ?? w.createdAt);
+  const to = isTerminal(w.status) && w.completedAt ? Date.parse(w.completedAt) : now;
+  return Number.isFinite(from) && Number.isFinite(to) ? to - from : 0;
+}
+
+export function formatClock(iso: string): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return d.toLocaleTimeString(undefined, { hour12: false });
+}
+
+export function formatDateTime(iso: string | null): string {
+  if (!iso) return '—';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return d.toLocaleString(undefined, { hour12: false, year: 'numeric', month: 'short', day: '2-digit', hour: '2-digit', minute: '2-digit' });
+}
+
+export type StepState = 'done' | 'current' | 'waiting' | 'failed' | 'todo';
+
+export interface Step {
+  name: string;
+  kind: 'approval' | 'run';
+  agent: string | null;
+  state: StepState;
+}
+
+/** The pipeline as a row of steps, marked against the workflow's status and current stage. */
+export function stepsOf(w: Pick<Workflow, 'pipeline' | 'currentStage' | 'status'>): Step[] {
+  const stages = w.pipeline.stages;
+  const currentIndex = w.currentStage === null ? -1 : stages.findIndex((s) => s.name === w.currentStage);
+  return stages.map((stage, i) => {
+    const kind = isApprovalStage(stage) ? 'approval' : 'run';
+    const agent = isApprovalStage(stage) ? null : stage.agent;
+    let state: StepState;
+    if (w.status === 'completed') state = 'done';
+    else if (currentIndex === -1) state = 'todo';
+    else if (i < currentIndex) state = 'done';
+    else if (i > currentIndex) state = 'todo';
+    else if (w.status === 'failed' || w.status === 'cancelled') state = 'failed';
+    else if (w.status === 'blocked') state = 'waiting';
+    else state = 'current';
+    return { name: stage.name, kind, agent, state };
+  });
+}
+
+/** Short name of a path: its last segment. */
+export function baseName(path: string): string {
+  const parts = path.split(/[\\/]/).filter(Boolean);
+  return parts[parts.length - 1] ?? path;
+}
