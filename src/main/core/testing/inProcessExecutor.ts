@@ -28,15 +28,16 @@ export const hang: StageHandler = (run) =>
     run.signal.addEventListener('abort', () => resolve({ kind: 'failed', reason: 'aborted' }), { once: true });
   });
 
-/** A controllable stage: resolves when the test says so. */
+/** A controllable stage: resolves when the test says so (or when aborted). */
 export function gate(): { handler: StageHandler; release: (o?: StageOutcome) => void; started: Promise<void> } {
   let release!: (o?: StageOutcome) => void;
   let markStarted!: () => void;
   const started = new Promise<void>((r) => (markStarted = r));
   const done = new Promise<StageOutcome>((r) => (release = (o) => r(o ?? { kind: 'completed' })));
   return {
-    handler: () => {
+    handler: (run) => {
       markStarted();
+      run.signal.addEventListener('abort', () => release({ kind: 'failed', reason: 'aborted' }), { once: true });
       return done;
     },
     release,

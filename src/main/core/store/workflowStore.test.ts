@@ -1,0 +1,92 @@
+// The compare-and-set of rule 5, table-driven over every (from, to) pair, against SQLite.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WORKFLOW_STATUSES, canTransition, sourcesOf, type WorkflowStatus } from '../../../shared/status';
+import { openDatabase } from './database';
+import { WorkflowStore } from './workflowStore';
+
+let dir: string;
+let db: Database.Database;
+let store: WorkflowStore;
+let n = 0;
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'switchyard-wf-'));
+  db = openDatabase(join(dir, 'switchyard.db'));
+  store = new WorkflowStore(db);
+});
+afterAll(() => {
+  db.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function rowIn(status: WorkflowStatus): string {
+  const id = `w${++n}`;
+  store.insert({
+    id,
+    issueId: id,
+    title: '',
+    description: '',
+    worktreePath: `/tmp/worktree-${id}`,
+    worktreeName: id,
+    pipeline: { name: 'p', stages: [] },
+    status: 'pending',
+    createdAt: new Date().toISOString(),
+  });
+  db.prepare('UPDATE workflows SET status = ? WHERE id = ?').run(status, id);
+  return id;
+}
+
+describe('transition compare-and-set', () => {
+  for (const from of WORKFLOW_STATUSES) {
+    for (const to of WORKFLOW_STATUSES) {
+      const sources = sourcesOf(to);
+      it(`${from} -> ${to}: ${canTransition(from, to) ? 'moves' : 'stays'}`, () => {
+        const id = rowIn(from);
+        if (sources.length === 0) {
+          expect(() => store.transition(id, [from], to)).toThrow(/state machine forbids/);
+          return;
+        }
+        const result = store.transition(id, sources, to);
+        expect(result?.workflow.status ?? null).toBe(canTransition(from, to) ? to : null);
+        expect(store.get(id)!.workflow.status).toBe(canTransition(from, to) ? to : from);
+      });
+    }
+  }
+
+  it('refuses to be asked for a move the state machine forbids', () => {
+    const id = rowIn('completed');
+    expect(() => store.transition(id, ['completed'], 'in_progress')).toThrow(/state machine forbids/);
+    expect(store.get(id)!.workflow.status).toBe('completed');
+  });
+
+  it('lets exactly one of two racing moves from the same state win', () => {
+    const id = rowIn('blocked');
+    const approve = store.transition(id, ['blocked'], 'in_progress');
+    const reject = store.transition(id, ['blocked'], 'failed');
+    expect(approve?.workflow.status).toBe('in_progress');
+    expect(reject).toBeNull();
+  });
+});
+
+describe('one active workflow per worktree (rule 1, the database backstop)', () => {
+  it('refuses a second active row for a worktree, allows any number of ended ones', () => {
+    const insert = (id: string, status: WorkflowStatus) =>
+      db
+        .prepare(
+          `INSERT INTO workflows (id, issue_id, title, description, worktree_path, worktree_name, pipeline_json, status, created_at)
+           VALUES (?, 'i', '', '', '/tmp/shared-worktree', 'x', '{}', ?, '')`,
+        )
+        .run(id, status);
+    insert('done1', 'completed');
+    insert('done2', 'failed');
+    insert('done3', 'cancelled');
+    insert('live', 'queued');
+    for (const status of ['queued', 'pending', 'in_progress', 'blocked'] as const) {
+      expect(() => insert(`second-${status}`, status)).toThrow(/UNIQUE/);
+    }
+  });
+});
