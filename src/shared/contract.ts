@@ -6,6 +6,7 @@ import { WorkflowEventSchema } from './events';
 import { DiffSchema, RepoSchema, WorkflowSchema, WorkflowStatusSchema, WorktreeSchema } from './domain';
 import { PipelineInfoSchema, PipelineNameSchema } from './pipeline';
 import { SettingsPatchSchema, SettingsSchema } from './settings';
+import type { MethodName } from './methods';
 
 const Path = z.string().min(1).max(4096);
 const Id = z.string().min(1).max(128);
@@ -75,7 +76,11 @@ export const contract = {
 
   'settings.get': { params: Empty, result: SettingsSchema },
   'settings.set': { params: SettingsPatchSchema, result: SettingsSchema },
-} as const;
+} as const satisfies Record<MethodName, { params: z.ZodType; result: z.ZodType }>;
+// The zod-free name list (methods.ts) and this table have exactly the same keys.
+type _SameKeys = [keyof typeof contract] extends [MethodName] ? ([MethodName] extends [keyof typeof contract] ? true : never) : never;
+const _sameKeys: _SameKeys = true;
+void _sameKeys;
 
 export type Contract = typeof contract;
 export type Method = keyof Contract;

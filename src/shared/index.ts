@@ -5,3 +5,5 @@ export * from './pipeline';
 export * from './settings';
 export * from './domain';
 export * from './contract';
+export * from './methods';
+export * from './bridge';
