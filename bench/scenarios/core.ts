@@ -1,0 +1,262 @@
+// P1, P2, P3, P7: the core alone (no transport, no browser).
+import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import Database from 'better-sqlite3';
+import { DB_FILE_NAME, Orchestrator } from '../../src/main/core/orchestrator';
+import { openDatabase, type Durability } from '../../src/main/core/store/database';
+import { InProcessExecutor, hang } from '../../src/main/core/testing/inProcessExecutor';
+import { STANDARD_STAGES, StaticPipelines } from '../../src/main/core/testing/staticPipelines';
+import { benchEnv, insertWorkflows } from '../env';
+import { repeat, summarize, type Figure } from '../stats';
+
+export interface Sizes {
+  quick: boolean;
+  reps: number;
+}
+
+const EVENT_MESSAGE = 'x'.repeat(120);
+
+/** Raw better-sqlite3 inserts of the event row shape into the same schema. */
+function rawInsertRate(durability: Durability, n: number, batch: number): number {
+  const env = benchEnv();
+  try {
+    const db = openDatabase(join(env.dataDir, 'raw.db'), { durability });
+    db.prepare(
+      `INSERT INTO workflows (id, issue_id, title, description, worktree_path, worktree_name, pipeline_json, status, created_at)
+       VALUES ('w', 'w', '', '', '/w', 'w', '{}', 'in_progress', '')`,
+    ).run();
+    const insert = db.prepare(
+      `INSERT INTO events (workflow_id, sequence, id, timestamp, agent, type, message, data_json, correlation_id)
+       VALUES ('w', ?, ?, ?, 'developer', 'agent_output', ?, NULL, NULL)`,
+    );
+    const many = db.transaction((from: number, count: number) => {
+      for (let i = 0; i < count; i++) insert.run(from + i, crypto.randomUUID(), new Date().toISOString(), EVENT_MESSAGE);
+    });
+    const t0 = performance.now();
+    if (batch === 1) for (let i = 1; i <= n; i++) insert.run(i, crypto.randomUUID(), new Date().toISOString(), EVENT_MESSAGE);
+    else for (let i = 1; i <= n; i += batch) many(i, Math.min(batch, n - i + 1));
+    const rate = n / ((performance.now() - t0) / 1000);
+    db.close();
+    return rate;
+  } finally {
+    env.cleanup();
+  }
+}
+
+async function ingestRate(durability: Durability, workflows: number, perWorkflow: number): Promise<number> {
+  const env = benchEnv();
+  const orch = env.open(durability);
+  try {
+    orch.updateSettings({ maxConcurrent: 100 });
+    const ids: string[] = [];
+    for (let i = 0; i < workflows; i++) ids.push((await orch.start({ worktreePath: env.worktree(`w${i}`), issueId: `P1-${i}` })).id);
+    const t0 = performance.now();
+    await Promise.all(
+      ids.map(async (id) => {
+        for (let i = 0; i < perWorkflow; i++) await orch.emit(id, { agent: 'developer', type: 'agent_output', message: EVENT_MESSAGE });
+      }),
+    );
+    return (workflows * perWorkflow) / ((performance.now() - t0) / 1000);
+  } finally {
+    await orch.close();
+    env.cleanup();
+  }
+}
+
+export async function p1(s: Sizes): Promise<Figure[]> {
+  const seqN = s.quick ? 1000 : 10_000;
+  const perWf = s.quick ? 50 : 250;
+  const rawN = s.quick ? 5_000 : 50_000;
+  const out: Figure[] = [];
+  for (const durability of ['normal', 'full'] as const) {
+    const label = durability === 'normal' ? 'NORMAL (used)' : 'FULL';
+    const rawBatched = summarize(await repeat(s.reps, () => rawInsertRate(durability, rawN, 1000)));
+    const rawAuto = summarize(await repeat(s.reps, () => rawInsertRate(durability, s.quick ? 500 : 2000, 1)));
+    const seq = summarize(await repeat(s.reps, () => ingestRate(durability, 1, seqN)));
+    const conc = summarize(await repeat(s.reps, () => ingestRate(durability, 20, perWf)));
+    const ref = { name: 'raw 1,000/tx', median: rawBatched.median };
+    out.push(
+      { scenario: 'P1', name: `raw autocommit, ${label}`, unit: 'events/s', ...rawAuto },
+      { scenario: 'P1', name: `raw 1,000 rows/tx, ${label}`, unit: 'events/s', ...rawBatched },
+      {
+        scenario: 'P1',
+        name: `1 workflow sequential, ${label}`,
+        unit: 'events/s',
+        ...seq,
+        reference: ref,
+        note: `${((seq.median / rawBatched.median) * 100).toFixed(1)}% of raw batched`,
+      },
+      {
+        scenario: 'P1',
+        name: `20 workflows x ${perWf} concurrent, ${label}`,
+        unit: 'events/s',
+        ...conc,
+        reference: ref,
+        goal: '>= 50% of raw batched',
+        note: `${((conc.median / rawBatched.median) * 100).toFixed(1)}% of raw batched`,
+      },
+    );
+  }
+  return out;
+}
+
+export async function p2(s: Sizes): Promise<Figure[]> {
+  const out: Figure[] = [];
+  const calls = s.quick ? 50_000 : 500_000;
+  const medians: Record<number, number> = {};
+  for (const active of [5, 50, 500]) {
+    const env = benchEnv();
+    let orch = env.open();
+    const rows = [];
+    for (let i = 0; i < 10_000; i++) rows.push({ id: `old-${i}`, worktreePath: `/bench/old/${i % 700}`, status: 'completed', completedAt: '2026-11-01T00:00:00.000Z' });
+    for (let i = 0; i < active; i++) rows.push({ id: `live-${i}`, worktreePath: `/bench/live/${i}`, status: 'blocked' });
+    insertWorkflows(orch, rows);
+    await orch.close({ cancelRunning: false });
+    orch = env.open();
+    const paths = Array.from({ length: active }, (_, i) => `/bench/live/${i}`);
+    const reference = new Map(paths.map((p, i) => [p, `live-${i}`]));
+    const timeIt = (fn: (p: string) => unknown) => {
+      const t0 = performance.now();
+      for (let i = 0; i < calls; i++) fn(paths[i % active]!);
+      return ((performance.now() - t0) * 1000) / calls;
+    };
+    const ours = summarize(await repeat(s.reps, () => timeIt((p) => orch.byWorktree(p))));
+    const ref = summarize(await repeat(s.reps, () => timeIt((p) => reference.get(p))));
+    medians[active] = ours.median;
+    out.push({
+      scenario: 'P2',
+      name: `byWorktree, 10,000 ended + ${active} active`,
+      unit: 'µs/call',
+      ...ours,
+      reference: { name: 'bare Map.get', median: ref.median },
+      goal: '<= 5 µs, flat',
+    });
+    await orch.close({ cancelRunning: false });
+    env.cleanup();
+  }
+  const ratio = medians[500]! / medians[5]!;
+  out.push({ scenario: 'P2', name: '500 / 5 active ratio', unit: 'x', min: ratio, median: ratio, max: ratio, goal: '~1 (flat)' });
+  return out;
+}
+
+export async function p3(s: Sizes): Promise<Figure[]> {
+  const n = s.quick ? 300 : 2000;
+  const one = async () => {
+    const env = benchEnv();
+    let orch = env.open();
+    const gate = '{"plan":"p","planFile":null,"feedback":null,"revisions":{},"replans":0,"gateEventId":"g"}';
+    insertWorkflows(
+      orch,
+      Array.from({ length: n }, (_, i) => ({ id: `b${i}`, worktreePath: `/bench/p3/${i}`, status: 'blocked', stageIndex: 1, runState: gate })),
+    );
+    await orch.close({ cancelRunning: false });
+    orch = env.open();
+    const t0 = performance.now();
+    for (let i = 0; i < n; i++) orch.approve(`b${i}`);
+    const us = ((performance.now() - t0) * 1000) / n;
+    await orch.close();
+    env.cleanup();
+    return us;
+  };
+  const rawOne = () => {
+    const env = benchEnv();
+    const db = openDatabase(join(env.dataDir, 'raw.db'));
+    const ins = db.prepare(
+      `INSERT INTO workflows (id, issue_id, title, description, worktree_path, worktree_name, pipeline_json, status, created_at)
+       VALUES (?, 'i', '', '', ?, 'w', '{}', 'blocked', '')`,
+    );
+    db.transaction(() => {
+      for (let i = 0; i < n; i++) ins.run(`b${i}`, `/p3/${i}`);
+    })();
+    const upd = db.prepare(`UPDATE workflows SET status = 'in_progress' WHERE id = ? AND status IN ('blocked') RETURNING *`);
+    const ev = db.prepare(
+      `INSERT INTO events (workflow_id, sequence, id, timestamp, agent, type, message) VALUES (?, 1, ?, ?, 'system', 'approval_granted', 'Plan approved')`,
+    );
+    const approve = db.transaction((id: string) => {
+      upd.get(id);
+      ev.run(id, crypto.randomUUID(), new Date().toISOString());
+    });
+    const t0 = performance.now();
+    for (let i = 0; i < n; i++) approve(`b${i}`);
+    const us = ((performance.now() - t0) * 1000) / n;
+    db.close();
+    env.cleanup();
+    return us;
+  };
+  const ours = summarize(await repeat(s.reps, one));
+  const raw = summarize(await repeat(s.reps, rawOne));
+  return [
+    {
+      scenario: 'P3',
+      name: 'approve (CAS + event committed)',
+      unit: 'µs/op',
+      ...ours,
+      reference: { name: 'raw UPDATE+INSERT tx', median: raw.median },
+      goal: '<= 50 µs',
+    },
+  ];
+}
+
+export async function p7(s: Sizes): Promise<Figure[]> {
+  const workflows = s.quick ? 100 : 1000;
+  const perWorkflow = 1000;
+  const env = benchEnv();
+  const template = join(env.dir, 'template');
+  mkdirSync(template, { recursive: true });
+  // Build the database once: ended workflows (a few beyond retention), some interrupted, some blocked.
+  const orch = Orchestrator.open({ dataDir: template, executor: new InProcessExecutor({ implement: hang }), pipelines: new StaticPipelines({ default: STANDARD_STAGES }) });
+  const rows = Array.from({ length: workflows }, (_, i) => ({
+    id: `w${i}`,
+    worktreePath: `/bench/p7/${i}`,
+    status: i < 5 ? 'in_progress' : i < 10 ? 'blocked' : 'completed',
+    completedAt: i < 10 ? undefined : i < 20 ? '2020-01-01T00:00:00.000Z' : new Date().toISOString(),
+  }));
+  insertWorkflows(orch, rows);
+  const ins = orch.database.prepare(
+    `INSERT INTO events (workflow_id, sequence, id, timestamp, agent, type, message) VALUES (?, ?, ?, '2026-11-01T00:00:00.000Z', 'developer', 'agent_output', ?)`,
+  );
+  orch.database.transaction(() => {
+    for (const r of rows) for (let q = 1; q <= perWorkflow; q++) ins.run(r.id, q, `${r.id}-${q}`, EVENT_MESSAGE);
+  })();
+  await orch.close({ cancelRunning: false });
+
+  const file = join(template, DB_FILE_NAME);
+  const coldStart = async (i: number) => {
+    const dataDir = join(env.dir, `run${i}`);
+    mkdirSync(dataDir, { recursive: true });
+    copyFileSync(file, join(dataDir, DB_FILE_NAME));
+    const t0 = performance.now();
+    const o = Orchestrator.open({ dataDir, executor: new InProcessExecutor({ implement: hang }), pipelines: new StaticPipelines({ default: STANDARD_STAGES }) });
+    const ms = performance.now() - t0;
+    await o.close({ cancelRunning: false });
+    rmSync(dataDir, { recursive: true, force: true });
+    return ms;
+  };
+  const rawOpen = (i: number) => {
+    const dataDir = join(env.dir, `raw${i}`);
+    mkdirSync(dataDir, { recursive: true });
+    copyFileSync(file, join(dataDir, DB_FILE_NAME));
+    const t0 = performance.now();
+    const db = new Database(resolve(dataDir, DB_FILE_NAME));
+    db.pragma('journal_mode = WAL');
+    db.prepare(`SELECT * FROM workflows WHERE status IN ('queued','pending','in_progress','blocked')`).all();
+    const ms = performance.now() - t0;
+    db.close();
+    rmSync(dataDir, { recursive: true, force: true });
+    return ms;
+  };
+  const ours = summarize(await repeat(s.reps, coldStart));
+  const raw = summarize(await repeat(s.reps, rawOpen));
+  env.cleanup();
+  return [
+    {
+      scenario: 'P7',
+      name: `cold start, ${((workflows * perWorkflow) / 1e6).toFixed(1)}M events (recovery + retention)`,
+      unit: 'ms',
+      ...ours,
+      reference: { name: 'raw open + active query', median: raw.median },
+      goal: '<= 500 ms',
+    },
+  ];
+}
