@@ -71,6 +71,8 @@ export async function p1(s: Sizes): Promise<Figure[]> {
   const out: Figure[] = [];
   for (const durability of ['normal', 'full'] as const) {
     const label = durability === 'normal' ? 'NORMAL (used)' : 'FULL';
+    await ingestRate(durability, 20, 20); // warm up the JIT before measuring
+    rawInsertRate(durability, 2000, 1000);
     const rawBatched = summarize(await repeat(s.reps, () => rawInsertRate(durability, rawN, 1000)));
     const rawAuto = summarize(await repeat(s.reps, () => rawInsertRate(durability, s.quick ? 500 : 2000, 1)));
     const seq = summarize(await repeat(s.reps, () => ingestRate(durability, 1, seqN)));
