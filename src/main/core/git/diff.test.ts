@@ -83,6 +83,19 @@ describe('worktrees.diff', () => {
     expect(diff.files).toEqual([{ path: 'moved.txt', oldPath: 'old name.txt', status: 'renamed', additions: 0, deletions: 0, binary: false }]);
   });
 
+  it('lists a nested repository as one untracked entry instead of failing', async () => {
+    const wt = await worktree('nested');
+    const inner = join(wt, 'vendor', 'lib');
+    write(join(inner, 'x.txt'), 'x\n');
+    await sh(inner, 'init', '-q', '-b', 'main');
+    write(join(wt, 'plain.txt'), 'p\n');
+    const diff = await service.diff(wt);
+    expect(diff.files).toEqual([
+      { path: 'plain.txt', status: 'untracked', additions: 1, deletions: 0, binary: false },
+      { path: 'vendor/lib/', status: 'untracked', additions: 0, deletions: 0, binary: false },
+    ]);
+  });
+
   it('never touches the user index or the working tree', async () => {
     const wt = await worktree('ro');
     write(join(wt, 'untracked.txt'), 'u\n');

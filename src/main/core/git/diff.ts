@@ -6,8 +6,9 @@ import { copyFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Diff } from '../../../shared/domain';
-import { invalidInput } from '../../../shared/errors';
-import { git, gitFailed, gitOk, splitNul } from './gitCli';
+import { SwitchyardError, invalidInput } from '../../../shared/errors';
+import type { ExecResult } from '../exec';
+import { git, gitFailed, gitOk, splitNul, type GitOptions } from './gitCli';
 import { baseOf } from './locate';
 import { exists, requireAbsolute, samePath } from './paths';
 import { parseNameStatus, parseNumstat, toDiffFiles } from './diffParse';
@@ -49,6 +50,13 @@ async function mergeBase(dir: string): Promise<string | null> {
   return r.code === 0 ? r.stdout.trim() : null;
 }
 
+/** Like gitOk, keeping the `truncated` flag. */
+async function checked(dir: string, args: string[], options: GitOptions): Promise<ExecResult> {
+  const r = await git(dir, args, options);
+  if (r.code !== 0) throw gitFailed(args, r);
+  return r;
+}
+
 /** Cuts a patch that hit the byte bound back to its last whole line. */
 function cutToLine(patch: string): string {
   const end = patch.lastIndexOf('\n');
@@ -69,7 +77,11 @@ export async function worktreeDiff(input: string, maxPatchBytes = DEFAULT_MAX_PA
     });
     const env = { GIT_INDEX_FILE: indexFile };
 
-    const untracked = splitNul(await gitOk(dir, ['ls-files', '--others', '--exclude-standard', '-z'], { env }));
+    const others = splitNul(await gitOk(dir, ['ls-files', '--others', '--exclude-standard', '-z'], { env }));
+    // A folder (`name/`) here is a nested repository: git cannot mark it intent-to-add, so it is
+    // listed as one untracked entry without content.
+    const nestedRepos = others.filter((p) => p.endsWith('/'));
+    const untracked = others.filter((p) => !p.endsWith('/'));
     if (untracked.length > 0) {
       await gitOk(dir, ['--literal-pathspecs', 'add', '--intent-to-add', '--pathspec-from-file=-', '--pathspec-file-nul'], {
         env,
@@ -80,14 +92,20 @@ export async function worktreeDiff(input: string, maxPatchBytes = DEFAULT_MAX_PA
     const opts = { env, timeoutMs: DIFF_TIMEOUT_MS };
     const patchArgs = ['diff', ...DIFF_OPTIONS, from, '--'];
     const [names, stats, patch] = await Promise.all([
-      gitOk(dir, ['diff', ...DIFF_OPTIONS, '--name-status', '-z', from, '--'], opts),
-      gitOk(dir, ['diff', ...DIFF_OPTIONS, '--numstat', '-z', from, '--'], opts),
+      checked(dir, ['diff', ...DIFF_OPTIONS, '--name-status', '-z', from, '--'], opts),
+      checked(dir, ['diff', ...DIFF_OPTIONS, '--numstat', '-z', from, '--'], opts),
       git(dir, patchArgs, { ...opts, maxBuffer: maxPatchBytes }),
     ]);
     if (patch.code !== 0) throw gitFailed(patchArgs, patch);
+    if (names.truncated || stats.truncated) {
+      throw new SwitchyardError('INTERNAL', `The worktree ${dir} has too many changed files to list`, { worktreePath: dir });
+    }
 
     return {
-      files: toDiffFiles(parseNameStatus(names), parseNumstat(stats), new Set(untracked)),
+      files: [
+        ...toDiffFiles(parseNameStatus(names.stdout), parseNumstat(stats.stdout), new Set(untracked)),
+        ...nestedRepos.map((path) => ({ path, status: 'untracked' as const, additions: 0, deletions: 0, binary: false })),
+      ],
       patch: patch.truncated ? cutToLine(patch.stdout) : patch.stdout,
       truncated: patch.truncated,
       base,
