@@ -1,34 +1,70 @@
 // The pipeline format of DESIGN.md §3: what a workflow runs. Validated wherever it is read
 // (`.switchyard/pipelines.json`, settings presets) and snapshotted into the workflow at start.
+// docs/pipelines.md documents every key.
 import { z } from 'zod';
 import { AgentNameSchema } from './events';
 
-const StageName = z.string().min(1).max(64).regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'letters, digits, _ . - only');
+const NAME_RULE = 'letters, digits, _ . - only, starting with a letter or digit';
+const StageName = z.string().min(1).max(64).regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, NAME_RULE);
+
+/** "required" for a missing key instead of zod's "expected X, received undefined". */
+const required = (what: string) => (issue: { input?: unknown }) => (issue.input === undefined ? `required: ${what}` : undefined);
 
 export const ApprovalStageSchema = z.strictObject({
   name: StageName,
-  approval: z.literal(true),
+  approval: z.literal(true, { error: 'must be true (a stage with "approval" is an approval gate)' }),
 });
 
 export const ReviewSchema = z.strictObject({
   onChangesRequested: StageName,
   maxRevisions: z.number().int().min(0).max(20).default(2),
+  /**
+   * For review programs that cannot choose their exit code (agent CLIs): when the stage exits 0
+   * and a line of its stdout starts with this text, the review counts as "changes requested".
+   */
+  changesRequestedMarker: z.string().min(1).max(200).optional(),
 });
+
+/** A path inside the worktree: relative, no `..` segment. */
+const WorktreeRelativePath = z
+  .string()
+  .min(1)
+  .max(1024)
+  .refine((p) => !p.startsWith('/') && !/^[A-Za-z]:[\\/]/.test(p), 'must be relative to the worktree, not absolute')
+  .refine((p) => !p.split(/[\\/]/).includes('..'), 'must stay inside the worktree (no ".." segment)')
+  .refine((p) => !p.includes('\0'), 'must not contain NUL');
+
+const ArgvElement = z.string().max(100_000).refine((s) => !s.includes('\0'), 'must not contain NUL');
 
 export const CommandStageSchema = z.strictObject({
   name: StageName,
   agent: AgentNameSchema,
-  run: z.array(z.string().max(100_000)).min(1, 'run needs at least the program'),
+  run: z
+    .array(ArgvElement, { error: required('the program and its arguments, e.g. ["claude", "-p", "{prompt}"]') })
+    .min(1, 'run needs at least the program')
+    .refine((argv) => argv[0] !== undefined && argv[0].length > 0, { message: 'the program (run[0]) must not be empty', path: [0] }),
   captureAs: z.literal('plan').optional(),
-  captureFrom: z.string().min(1).optional(),
+  captureFrom: WorktreeRelativePath.optional(),
   timeoutSeconds: z.number().int().positive().max(7 * 24 * 3600).optional(),
   review: ReviewSchema.optional(),
 });
 
-export const StageSchema = z.union([ApprovalStageSchema, CommandStageSchema]);
 export type ApprovalStage = z.infer<typeof ApprovalStageSchema>;
 export type CommandStage = z.infer<typeof CommandStageSchema>;
-export type Stage = z.infer<typeof StageSchema>;
+export type Stage = ApprovalStage | CommandStage;
+
+/**
+ * A stage is an approval gate when it has the key `approval`, else a command stage. Choosing the
+ * shape first (instead of a plain union) gives the errors of that shape only: `unknown key "rn"`
+ * and `run: required`, not "Invalid input" with the complaints of both shapes.
+ */
+export const StageSchema = z.unknown().transform((value, ctx): Stage => {
+  const isGate = value !== null && typeof value === 'object' && !Array.isArray(value) && 'approval' in value;
+  const result = isGate ? ApprovalStageSchema.safeParse(value) : CommandStageSchema.safeParse(value);
+  if (result.success) return result.data;
+  for (const issue of result.error.issues) ctx.addIssue({ ...issue } as Parameters<typeof ctx.addIssue>[0]);
+  return z.NEVER;
+}) as unknown as z.ZodType<Stage, z.input<typeof ApprovalStageSchema> | z.input<typeof CommandStageSchema>>;
 
 export function isApprovalStage(stage: Stage): stage is ApprovalStage {
   return 'approval' in stage;
@@ -67,15 +103,15 @@ function checkStages(stages: Stage[], ctx: z.RefinementCtx): void {
 
 export const PipelineDefSchema = z.strictObject({
   description: z.string().max(1000).optional(),
-  stages: z.array(StageSchema).min(1).superRefine(checkStages),
+  stages: z.array(StageSchema, { error: required('the list of stages') }).min(1, 'a pipeline needs at least one stage').superRefine(checkStages),
 });
 export type PipelineDef = z.infer<typeof PipelineDefSchema>;
 
-export const PipelineNameSchema = z.string().min(1).max(64).regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'letters, digits, _ . - only');
+export const PipelineNameSchema = z.string().min(1).max(64).regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, NAME_RULE);
 
 /** The file `.switchyard/pipelines.json`. */
 export const PipelinesFileSchema = z.strictObject({
-  pipelines: z.record(PipelineNameSchema, PipelineDefSchema),
+  pipelines: z.record(PipelineNameSchema, PipelineDefSchema, { error: required('an object of named pipelines') }),
 });
 
 /** A resolved pipeline, as snapshotted into a workflow. */

@@ -4,11 +4,15 @@ import { Orchestrator } from './orchestrator';
 import type { RepoApi } from './repoApi';
 import type { Durability } from './store/database';
 import type { PipelineSource, ProcessReaper, StageExecutor } from './runner';
+import { FilePipelineSource } from './pipeline/filePipelineSource';
+import { ProcessExecutor } from './pipeline/processExecutor';
 
 export interface CoreOptions {
   dataDir: string;
-  executor: StageExecutor;
-  pipelines: PipelineSource;
+  /** Runs command stages; default: real processes in the worktree (ProcessExecutor). */
+  executor?: StageExecutor;
+  /** Default: `.switchyard/pipelines.json`, settings presets, built-ins (FilePipelineSource). */
+  pipelines?: PipelineSource;
   reaper?: ProcessReaper;
   durability?: Durability;
   /** better-sqlite3's native binding (the Electron-ABI build inside the desktop app). */
@@ -25,7 +29,11 @@ export interface Core {
 }
 
 export function createCore(options: CoreOptions): Core {
-  const orchestrator = Orchestrator.open(options);
+  const orchestrator = Orchestrator.open({
+    ...options,
+    executor: options.executor ?? new ProcessExecutor(),
+    pipelines: options.pipelines ?? new FilePipelineSource(),
+  });
   return {
     orchestrator,
     repos: new GitRepoService({

@@ -1,0 +1,70 @@
+// Reads `.switchyard/pipelines.json` from a worktree. Every problem becomes one INVALID_INPUT
+// error that names the file, the line and column, the JSON path and what is wrong.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { z } from 'zod';
+import { invalidInput } from '../../../shared/errors';
+import { PipelinesFileSchema, type PipelineDef } from '../../../shared/pipeline';
+import { formatJsonPath, JsonSyntaxError, parseLocatedJson, type JsonPosition } from './jsonLocate';
+
+export const PIPELINES_FILE = join('.switchyard', 'pipelines.json');
+const MAX_FILE_BYTES = 1024 * 1024;
+
+export interface ConfigProblem {
+  path: string;
+  line: number;
+  column: number;
+  message: string;
+}
+
+/** One readable sentence per zod issue. */
+export function describeIssue(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'unrecognized_keys') {
+    const keys = issue.keys.map((k) => JSON.stringify(k)).join(', ');
+    return `unknown key${issue.keys.length > 1 ? 's' : ''} ${keys}`;
+  }
+  return issue.message;
+}
+
+/** The pipelines defined by the worktree's file, or null when it has none. Throws INVALID_INPUT. */
+export async function readPipelinesFile(worktreePath: string): Promise<Record<string, PipelineDef> | null> {
+  const file = join(worktreePath, PIPELINES_FILE);
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(file);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return null;
+    throw invalidInput(`${file}: cannot be read (${code ?? (e as Error).message})`, { file });
+  }
+  if (bytes.length > MAX_FILE_BYTES) {
+    throw invalidInput(`${file}: ${bytes.length} bytes is too large for a pipelines file (at most ${MAX_FILE_BYTES})`, { file });
+  }
+  return parsePipelinesText(bytes.toString('utf8'), file);
+}
+
+/** Validates the text of a pipelines file; `file` is only used in messages. */
+export function parsePipelinesText(text: string, file: string): Record<string, PipelineDef> {
+  let located;
+  try {
+    located = parseLocatedJson(text);
+  } catch (e) {
+    if (!(e instanceof JsonSyntaxError)) throw e;
+    const { line, column } = e.position;
+    throw invalidInput(`${file}: JSON syntax error at line ${line} column ${column}: ${e.problem}`, {
+      file,
+      problems: [{ path: '', line, column, message: e.problem }],
+    });
+  }
+  const result = PipelinesFileSchema.safeParse(located.value);
+  if (result.success) return result.data.pipelines;
+  const problems: ConfigProblem[] = result.error.issues.map((issue) => {
+    const where: JsonPosition = located.positionOf(issue.path);
+    return { path: formatJsonPath(issue.path), line: where.line, column: where.column, message: describeIssue(issue) };
+  });
+  const list = problems.map((p) => `line ${p.line} column ${p.column}, at ${p.path}: ${p.message}`).join('; ');
+  throw invalidInput(`${file}: ${problems.length === 1 ? 'invalid pipeline definition' : `${problems.length} problems`}: ${list}`, {
+    file,
+    problems,
+  });
+}

@@ -1,0 +1,205 @@
+// The real StageExecutor: runs a command stage as a child process in the workflow's worktree,
+// in its own process group, without a shell; streams its output and file changes into the
+// workflow's events; and makes sure that when the stage ends — normally, by timeout, by cancel
+// or by shutdown — none of its processes is left running.
+import { spawn, type ChildProcess } from 'node:child_process';
+import type { CommandStage } from '../../../shared/pipeline';
+import type { StageExecutor, StageOutcome, StageRun } from '../runner';
+import { TailBuffer } from './bytes';
+import { FileWatcher } from './fileWatcher';
+import { OutputCollector } from './outputCollector';
+import { PlanFileError, readPlanFile, StdoutPlan } from './planCapture';
+import { anyAlive, terminate } from './processGroup';
+import { buildArgv, buildEnv, templateValues } from './templates';
+
+/** Review stages: this exit code means "changes requested". */
+export const CHANGES_REQUESTED_EXIT = 3;
+const FEEDBACK_BYTES = 8 * 1024;
+const STDERR_TAIL_BYTES = 8 * 1024;
+const STDERR_LINES = 20;
+/** How long the pipes may stay open once every process of the stage is gone. */
+const PIPE_DRAIN_MS = 5_000;
+
+export interface ProcessExecutorOptions {
+  /** How often file changes are looked for while a stage runs. */
+  scanIntervalMs?: number;
+  /** How long output is coalesced before it is emitted. */
+  flushMs?: number;
+  maxEventBytes?: number;
+  /** The environment agents inherit (default: this process's). */
+  baseEnv?: () => NodeJS.ProcessEnv;
+}
+
+type Ending =
+  | { kind: 'exit'; code: number | null; signal: NodeJS.Signals | null }
+  | { kind: 'spawn_error'; error: NodeJS.ErrnoException }
+  | { kind: 'aborted' }
+  | { kind: 'timeout' };
+
+const ABORTED: StageOutcome = { kind: 'failed', reason: 'cancelled' };
+
+export class ProcessExecutor implements StageExecutor {
+  /** Workflows already told that their worktree is not a git checkout (told once). */
+  private readonly warnedNotGit = new Set<string>();
+
+  constructor(private readonly options: ProcessExecutorOptions = {}) {}
+
+  async run(r: StageRun): Promise<StageOutcome> {
+    const { workflow, stage, settings, signal } = r;
+    if (signal.aborted) return ABORTED;
+    const values = templateValues(workflow, r.vars);
+    const { program, args } = buildArgv(stage.run, values);
+    const env = buildEnv(this.options.baseEnv?.() ?? process.env, workflow.id, values);
+
+    const watcher = await FileWatcher.start({
+      worktree: workflow.worktreePath,
+      agent: stage.agent,
+      stage: stage.name,
+      emit: r.emit,
+      intervalMs: this.options.scanIntervalMs,
+      notGit: () => this.firstNotGitWarning(workflow.id),
+    });
+    if (signal.aborted) {
+      watcher.stop();
+      return ABORTED;
+    }
+
+    let child: ChildProcess;
+    try {
+      child = spawn(program, args, {
+        cwd: workflow.worktreePath,
+        env,
+        detached: true, // its own process group, so the whole tree can be signalled
+        stdio: ['ignore', 'pipe', 'pipe'],
+        windowsHide: true,
+      });
+    } catch (e) {
+      watcher.stop();
+      return { kind: 'failed', reason: `Stage ${stage.name} could not start \`${program}\`: ${(e as Error).message}` };
+    }
+
+    const streams = [child.stdout!, child.stderr!];
+    const output = new OutputCollector({
+      emit: r.emit,
+      agent: stage.agent,
+      stage: stage.name,
+      budgetBytes: settings.outputBudgetBytes,
+      flushMs: this.options.flushMs,
+      maxEventBytes: this.options.maxEventBytes,
+      onPressure: (paused) => streams.forEach((s) => (paused ? s.pause() : s.resume())),
+    });
+    const stdoutTail = new TailBuffer(FEEDBACK_BYTES);
+    const stderrTail = new TailBuffer(STDERR_TAIL_BYTES);
+    const plan = stage.captureAs === 'plan' && stage.captureFrom === undefined ? new StdoutPlan() : null;
+    child.stdout!.on('data', (chunk: Buffer) => {
+      output.push('stdout', chunk);
+      stdoutTail.push(chunk);
+      plan?.push(chunk);
+    });
+    child.stderr!.on('data', (chunk: Buffer) => {
+      output.push('stderr', chunk);
+      stderrTail.push(chunk);
+    });
+    streams.forEach((s) => s.on('error', () => undefined));
+    const closed = new Promise<void>((resolve) => child.once('close', () => resolve()));
+
+    const pgid = child.pid;
+    const cleanups: (() => void)[] = [];
+    const ending = new Promise<Ending>((resolve) => {
+      child.once('error', (error: NodeJS.ErrnoException) => {
+        if (child.pid === undefined) resolve({ kind: 'spawn_error', error });
+      });
+      child.once('exit', (code, sig) => resolve({ kind: 'exit', code, signal: sig }));
+      const onAbort = () => resolve({ kind: 'aborted' });
+      signal.addEventListener('abort', onAbort, { once: true });
+      cleanups.push(() => signal.removeEventListener('abort', onAbort));
+      if (stage.timeoutSeconds !== undefined) {
+        const t = setTimeout(() => resolve({ kind: 'timeout' }), stage.timeoutSeconds * 1000);
+        cleanups.push(() => clearTimeout(t));
+      }
+    });
+    if (pgid !== undefined) r.processStarted(pgid);
+
+    let end: Ending;
+    try {
+      end = await ending;
+      cleanups.forEach((c) => c());
+      if (pgid !== undefined) {
+        // Cancelled or timed out: stop the group. Exited: stop what it left behind (a background
+        // child, a grandchild that keeps the pipe open), so nothing keeps editing the worktree.
+        if (end.kind !== 'exit' || anyAlive(pgid, workflow.id)) await terminate(pgid, workflow.id, settings.killGraceMs);
+        if (end.kind !== 'exit' && child.exitCode === null && child.signalCode === null) {
+          await new Promise<void>((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve())));
+        }
+        r.processExited(pgid);
+      }
+      await drain(closed, streams);
+    } catch (e) {
+      // Never leave the group behind, whatever went wrong here.
+      if (pgid !== undefined) await terminate(pgid, workflow.id, 0).catch(() => undefined);
+      throw e;
+    }
+
+    if (end.kind === 'aborted' || signal.aborted) {
+      output.silence();
+      watcher.stop();
+      return ABORTED;
+    }
+    await output.finish();
+    await watcher.finish();
+    if (signal.aborted) return ABORTED;
+    return this.outcome(stage, end, workflow.worktreePath, { stdoutTail, stderrTail, plan, program });
+  }
+
+  private async outcome(
+    stage: CommandStage,
+    end: Exclude<Ending, { kind: 'aborted' }>,
+    worktree: string,
+    got: { stdoutTail: TailBuffer; stderrTail: TailBuffer; plan: StdoutPlan | null; program: string },
+  ): Promise<StageOutcome> {
+    const name = stage.name;
+    if (end.kind === 'timeout') return { kind: 'failed', reason: `Stage ${name} timed out after ${stage.timeoutSeconds} s` };
+    if (end.kind === 'spawn_error') {
+      const why = end.error.code === 'ENOENT' ? 'not found' : end.error.code === 'EACCES' ? 'permission denied' : end.error.message;
+      return { kind: 'failed', reason: `Stage ${name} could not start \`${got.program}\`: ${why}` };
+    }
+    const feedback = () => got.stdoutTail.text().trim() || got.stderrTail.lastLines(STDERR_LINES).trim() || '(the review gave no details)';
+    if (end.code === 0) {
+      const marker = stage.review?.changesRequestedMarker;
+      if (marker && got.stdoutTail.text().split('\n').some((line) => line.trimStart().startsWith(marker))) {
+        return { kind: 'changes_requested', feedback: feedback() };
+      }
+      if (stage.captureAs !== 'plan') return { kind: 'completed' };
+      if (stage.captureFrom !== undefined) {
+        try {
+          return { kind: 'completed', plan: await readPlanFile(worktree, stage.captureFrom) };
+        } catch (e) {
+          if (e instanceof PlanFileError) return { kind: 'failed', reason: `Stage ${name} exited 0 but ${e.message}` };
+          throw e;
+        }
+      }
+      return { kind: 'completed', plan: { text: got.plan!.text(), file: null } };
+    }
+    if (end.code === CHANGES_REQUESTED_EXIT && stage.review) return { kind: 'changes_requested', feedback: feedback() };
+    const how = end.code !== null ? `exited with code ${end.code}` : `was killed by ${end.signal}`;
+    const stderr = got.stderrTail.lastLines(STDERR_LINES).trim();
+    const detail = stderr ? `: ${stderr}` : got.stdoutTail.text().trim() ? `; last output: ${got.stdoutTail.lastLines(5).trim()}` : ' (no output)';
+    return { kind: 'failed', reason: `Stage ${name} ${how}${detail}` };
+  }
+
+  private firstNotGitWarning(workflowId: string): boolean {
+    if (this.warnedNotGit.has(workflowId)) return false;
+    if (this.warnedNotGit.size > 10_000) this.warnedNotGit.clear();
+    this.warnedNotGit.add(workflowId);
+    return true;
+  }
+}
+
+/** Waits for the pipes to close; gives up (and closes them) if something outside the stage holds them open. */
+async function drain(closed: Promise<void>, streams: NodeJS.ReadableStream[]): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), PIPE_DRAIN_MS)));
+  const r = await Promise.race([closed, late]);
+  clearTimeout(timer);
+  if (r === 'late') for (const s of streams) (s as unknown as { destroy(): void }).destroy();
+}

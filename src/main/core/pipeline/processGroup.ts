@@ -1,0 +1,138 @@
+// Ending a stage's processes: its whole process group, and any process that left the group but
+// still carries the workflow's marker (SWITCHYARD_WORKFLOW_ID). SIGTERM first, SIGKILL after the
+// grace period, and only return once nothing is left (Linux: checked in /proc).
+import { readdirSync, readFileSync } from 'node:fs';
+import { WORKFLOW_MARKER_ENV } from '../reaper';
+
+const POLL_MS = 20;
+/** After SIGKILL, how long to wait for the kernel to finish the processes off before giving up. */
+const KILL_WAIT_MS = 3_000;
+
+export interface ScanResult {
+  /** Live (not zombie) processes in the group. */
+  inGroup: number[];
+  /** Live processes outside the group that carry the workflow's marker (e.g. after setsid). */
+  escaped: number[];
+}
+
+let procAvailable: boolean | null = null;
+function hasProc(procRoot: string): boolean {
+  if (procAvailable === null) {
+    try {
+      readFileSync(`${procRoot}/self/stat`, 'utf8');
+      procAvailable = true;
+    } catch {
+      procAvailable = false;
+    }
+  }
+  return procAvailable;
+}
+
+/** The workflow's live processes; null where there is no /proc. */
+export function scanProcesses(pgid: number, workflowId: string, procRoot = '/proc'): ScanResult | null {
+  if (!hasProc(procRoot)) return null;
+  const marker = `${WORKFLOW_MARKER_ENV}=${workflowId}`;
+  const result: ScanResult = { inGroup: [], escaped: [] };
+  let names: string[];
+  try {
+    names = readdirSync(procRoot);
+  } catch {
+    return null;
+  }
+  for (const name of names) {
+    if (!/^\d+$/.test(name)) continue;
+    const pid = Number(name);
+    if (pid === process.pid) continue;
+    try {
+      const stat = readFileSync(`${procRoot}/${name}/stat`, 'utf8');
+      // After the command name (which may hold spaces and parentheses): state ppid pgrp ...
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const state = fields[0];
+      if (state === 'Z' || state === 'X' || state === 'x') continue;
+      if (Number(fields[2]) === pgid) {
+        result.inGroup.push(pid);
+        continue;
+      }
+      const env = readFileSync(`${procRoot}/${name}/environ`, 'utf8');
+      if (env.split('\0').includes(marker)) result.escaped.push(pid);
+    } catch {
+      // Gone while we looked, or not ours to read.
+    }
+  }
+  return result;
+}
+
+function signal(target: number, sig: NodeJS.Signals): void {
+  try {
+    process.kill(target, sig);
+  } catch {
+    // already gone (ESRCH) or not ours (EPERM)
+  }
+}
+
+/** Is anything of the workflow's stage still alive? Where /proc is missing: does the group exist? */
+export function anyAlive(pgid: number, workflowId: string): boolean {
+  const scan = scanProcesses(pgid, workflowId);
+  if (scan) return scan.inGroup.length > 0 || scan.escaped.length > 0;
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Sends `sig` to the group (only while it exists, so a reused id is never hit) and to escaped marked processes. */
+function signalAll(pgid: number, workflowId: string, sig: NodeJS.Signals, already?: Set<number>): boolean {
+  const scan = scanProcesses(pgid, workflowId);
+  if (!scan) {
+    try {
+      process.kill(-pgid, sig);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+  if (!already) {
+    if (scan.inGroup.length > 0) signal(-pgid, sig);
+    for (const pid of scan.escaped) signal(pid, sig);
+  } else {
+    // Each process gets this signal once: a second SIGTERM can cut a graceful shutdown short.
+    const fresh = [...scan.inGroup, ...scan.escaped].filter((pid) => !already.has(pid));
+    if (already.size === 0 && scan.inGroup.length > 0) signal(-pgid, sig);
+    else for (const pid of fresh) if (scan.inGroup.includes(pid)) signal(pid, sig);
+    for (const pid of scan.escaped) if (!already.has(pid)) signal(pid, sig);
+    for (const pid of fresh) already.add(pid);
+  }
+  return scan.inGroup.length > 0 || scan.escaped.length > 0;
+}
+
+const wait = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+export interface TerminateResult {
+  /** SIGKILL was needed. */
+  killed: boolean;
+  /** Something was still alive when we gave up (should not happen: a process stuck in the kernel). */
+  survivors: boolean;
+}
+
+/**
+ * SIGTERM to the stage's processes, SIGKILL to whatever is left after `graceMs`; resolves once
+ * none is alive. Safe to call when everything is already gone.
+ */
+export async function terminate(pgid: number, workflowId: string, graceMs: number): Promise<TerminateResult> {
+  const termed = new Set<number>();
+  if (!signalAll(pgid, workflowId, 'SIGTERM', termed)) return { killed: false, survivors: false };
+  const deadline = Date.now() + graceMs;
+  while (Date.now() < deadline) {
+    await wait(Math.min(POLL_MS, Math.max(1, deadline - Date.now())));
+    // Processes that appeared since (forked by a SIGTERM handler, say) get their SIGTERM too.
+    if (!signalAll(pgid, workflowId, 'SIGTERM', termed)) return { killed: false, survivors: false };
+  }
+  const killDeadline = Date.now() + KILL_WAIT_MS;
+  while (signalAll(pgid, workflowId, 'SIGKILL')) {
+    if (Date.now() > killDeadline) return { killed: true, survivors: true };
+    await wait(POLL_MS);
+  }
+  return { killed: true, survivors: false };
+}
