@@ -2,7 +2,9 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../store/database';
 import { checkGit, compareVersions, MIN_GIT_VERSION, parseGitVersion } from './checkGit';
+import { GitRepoService } from './repoService';
 
 const dir = mkdtempSync(join(tmpdir(), 'switchyard-checkgit-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -50,5 +52,31 @@ describe('checkGit', () => {
     expect(parseGitVersion('nope')).toBeNull();
     expect(compareVersions([2, 35, 9], MIN_GIT_VERSION)).toBeLessThan(0);
     expect(compareVersions([2, 36, 0], MIN_GIT_VERSION)).toBe(0);
+  });
+});
+
+describe('GitRepoService without a usable git', () => {
+  it('answers every git-backed call with the check message, and checks again next time', async () => {
+    const old = fakeGit('old-git-2', 'echo "git version 2.30.0"');
+    let checks = 0;
+    const service = new GitRepoService({
+      db: openDatabase(':memory:'),
+      activeWorkflowId: () => null,
+      settings: () => ({ worktreeRoot: null }),
+      checkGit: () => {
+        checks++;
+        return checkGit(old);
+      },
+    });
+    const calls = [
+      () => service.add(dir),
+      () => service.worktrees('any'),
+      () => service.createWorktree({ repoId: 'any', branch: 'x' }),
+      () => service.removeWorktree({ worktreePath: dir }),
+      () => service.diff(dir),
+    ];
+    for (const call of calls) await expect(call()).rejects.toThrow(/git 2\.30\.0 is too old/);
+    expect(checks).toBe(calls.length);
+    expect(service.list()).toEqual([]);
   });
 });

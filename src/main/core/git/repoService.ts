@@ -6,6 +6,7 @@ import type { Diff, Repo, Worktree } from '../../../shared/domain';
 import { invalidInput, invalidState, notFound } from '../../../shared/errors';
 import type { RepoApi } from '../repoApi';
 import { RepoStore } from '../store/repoStore';
+import { checkGit } from './checkGit';
 import { createWorktree } from './createWorktree';
 import { DEFAULT_MAX_PATCH_BYTES, worktreeDiff } from './diff';
 import { locateWorktree } from './locate';
@@ -21,11 +22,15 @@ export interface RepoServiceDeps {
   settings(): { worktreeRoot: string | null };
   now?: () => Date;
   maxPatchBytes?: number;
+  /** The git check run once before the first git command (default: `checkGit()`). */
+  checkGit?: () => Promise<unknown>;
 }
 
 export class GitRepoService implements RepoApi {
   private readonly store: RepoStore;
   private readonly now: () => Date;
+  /** Settles once git has been found good enough; a failed check is retried on the next call. */
+  private gitReady: Promise<unknown> | null = null;
 
   constructor(private readonly deps: RepoServiceDeps) {
     this.store = new RepoStore(deps.db);
@@ -39,6 +44,7 @@ export class GitRepoService implements RepoApi {
   /** Idempotent: adding a repository that is already stored returns the stored one unchanged. */
   async add(path: string): Promise<Repo> {
     if (typeof path !== 'string' || path.trim() === '') throw invalidInput('path is required');
+    await this.ready();
     const root = await resolveRepositoryRoot(path);
     return this.store.add(root, basename(root), this.now().toISOString()).repo;
   }
@@ -74,6 +80,7 @@ export class GitRepoService implements RepoApi {
   }
 
   async removeWorktree(params: { worktreePath: string; force?: boolean }): Promise<void> {
+    await this.ready();
     const located = await locateWorktree(
       params.worktreePath,
       this.store.list().map((r) => r.path),
@@ -81,11 +88,27 @@ export class GitRepoService implements RepoApi {
     await removeWorktree(this.deps, located, params.force === true);
   }
 
-  diff(worktreePath: string): Promise<Diff> {
+  async diff(worktreePath: string): Promise<Diff> {
+    await this.ready();
     return worktreeDiff(worktreePath, this.deps.maxPatchBytes ?? DEFAULT_MAX_PATCH_BYTES);
   }
 
+  /**
+   * A safety net behind the start-up check: a missing or too old git gives its one clear message
+   * here too, instead of an obscure failure of the first command that needs a newer git.
+   */
+  private ready(): Promise<unknown> {
+    if (!this.gitReady) {
+      this.gitReady = (this.deps.checkGit ?? checkGit)().catch((e: unknown) => {
+        this.gitReady = null;
+        throw e;
+      });
+    }
+    return this.gitReady;
+  }
+
   private async repo(repoId: string): Promise<Repo> {
+    await this.ready();
     const repo = this.store.get(repoId);
     if (!repo) throw notFound(`No repository ${repoId}`, { repoId });
     if (!(await exists(repo.path))) {
