@@ -23,7 +23,7 @@ export type MenuSpec =
   | { type: 'label'; id: string; label: string }
   | { type: 'role'; role: MenuRole; label?: string }
   | { type: 'separator' }
-  | { type: 'submenu'; id: string; label: string; items: MenuSpec[]; role?: 'appMenu' | 'editMenu' | 'windowMenu' | 'help' };
+  | { type: 'submenu'; id: string; label: string; items: MenuSpec[] };
 
 /** A stable, readable menu item id for an action (the e2e test clicks items by id). */
 export function actionId(action: ShellAction): string {
