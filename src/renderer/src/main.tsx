@@ -1,12 +1,26 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
+import { createClient } from './client';
+import { App } from './components/App';
+import { askNotificationPermissionOnGesture, showBrowserNotification } from './lib/browserNotify';
+import { frameScheduler } from './lib/frame';
+import { createApp } from './state/app';
+import { AppContext } from './state/hooks';
+import './styles/theme.css';
+import './styles/layout.css';
+import './styles/workflow.css';
+import './styles/events.css';
+import './styles/dialogs.css';
 
-function App() {
-  return <main>Switchyard</main>;
-}
+const client = createClient();
+const app = createApp(client, { schedule: frameScheduler, notify: showBrowserNotification });
+app.start();
+if (client.kind === 'websocket') askNotificationPermissionOnGesture();
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <App />
+    <AppContext.Provider value={app}>
+      <App />
+    </AppContext.Provider>
   </StrictMode>,
 );

@@ -1,0 +1,57 @@
+import { useEffect, useRef } from 'react';
+import { EVENT_TYPES, BUILTIN_AGENTS, type EventType } from '../../../shared/events';
+import { agentsOf, isFiltering, NO_FILTER } from '../lib/eventFilter';
+import { withKey } from '../lib/keymap';
+import { useApp, useEvents, useUi } from '../state/hooks';
+
+export function EventFilters({ workflowId, shown, loaded }: { workflowId: string; shown: number; loaded: number }) {
+  const app = useApp();
+  const filter = useUi((s) => s.filter);
+  const searchRequest = useUi((s) => s.searchRequest);
+  const agents = useEvents((s) => agentsOf(s.logs[workflowId]?.events ?? [], BUILTIN_AGENTS).join('\n')).split('\n');
+  const input = useRef<HTMLInputElement>(null);
+  const set = (patch: Partial<typeof filter>) => app.stores.ui.setState((s) => ({ filter: { ...s.filter, ...patch } }));
+
+  useEffect(() => {
+    if (searchRequest > 0) input.current?.focus();
+  }, [searchRequest]);
+
+  return (
+    <div className="filters" role="search" aria-label="Filter events">
+      <input
+        ref={input}
+        type="search"
+        placeholder="Search events  /"
+        aria-label="Search events"
+        title={withKey('search')}
+        value={filter.text}
+        onChange={(e) => set({ text: e.target.value })}
+        onKeyDown={(e) => {
+          if (e.key === 'Escape') {
+            e.currentTarget.blur();
+          }
+        }}
+      />
+      <select aria-label="Filter by type" value={filter.types[0] ?? ''} onChange={(e) => set({ types: e.target.value ? [e.target.value as EventType] : [] })}>
+        <option value="">All types</option>
+        {EVENT_TYPES.map((t) => (
+          <option key={t} value={t}>{t.replace(/_/g, ' ')}</option>
+        ))}
+      </select>
+      <select aria-label="Filter by agent" value={filter.agents[0] ?? ''} onChange={(e) => set({ agents: e.target.value ? [e.target.value] : [] })}>
+        <option value="">All agents</option>
+        {agents.map((a) => (
+          <option key={a} value={a}>{a}</option>
+        ))}
+      </select>
+      {isFiltering(filter) && (
+        <button type="button" className="ghost small" onClick={() => set(NO_FILTER)}>
+          Clear filters
+        </button>
+      )}
+      <span className="muted small count" aria-live="polite">
+        {isFiltering(filter) ? `${shown.toLocaleString()} of ${loaded.toLocaleString()} events` : `${loaded.toLocaleString()} events`}
+      </span>
+    </div>
+  );
+}

@@ -1,0 +1,34 @@
+import { memo } from 'react';
+import type { WorkflowEvent } from '../../../shared/events';
+import { formatClock } from '../lib/format';
+
+const TONE: Partial<Record<WorkflowEvent['type'], string>> = {
+  workflow_completed: 'good',
+  approval_granted: 'good',
+  review_completed: 'good',
+  stage_completed: 'good',
+  workflow_failed: 'bad',
+  system_error: 'bad',
+  approval_rejected: 'bad',
+  workflow_cancelled: 'bad',
+  approval_required: 'warn',
+  revision_requested: 'warn',
+  system_warning: 'warn',
+  file_created: 'file',
+  file_modified: 'file',
+  file_deleted: 'file',
+};
+
+/** One event: sequence, time, agent, type and the message (agent output monospaced). */
+export const EventRow = memo(function EventRow({ event }: { event: WorkflowEvent }) {
+  const output = event.type === 'agent_output';
+  return (
+    <>
+      <span className="ev-seq">{event.sequence}</span>
+      <time className="ev-time" dateTime={event.timestamp}>{formatClock(event.timestamp)}</time>
+      <span className="ev-agent">{event.agent}</span>
+      <span className={`ev-type t-${TONE[event.type] ?? 'plain'}`}>{event.type.replace(/_/g, ' ')}</span>
+      {output ? <pre className="ev-msg ev-out">{event.message}</pre> : <span className="ev-msg">{event.message}</span>}
+    </>
+  );
+});

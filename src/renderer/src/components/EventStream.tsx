@@ -1,0 +1,132 @@
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import type { WorkflowEvent } from '../../../shared/events';
+import { filterEvents, isFiltering } from '../lib/eventFilter';
+import { hasOlder } from '../lib/eventLog';
+import { withKey } from '../lib/keymap';
+import { useApp, useEvents, useUi } from '../state/hooks';
+import { EventFilters } from './EventFilters';
+import { EventRow } from './EventRow';
+
+const ROW = 26;
+const EMPTY: readonly WorkflowEvent[] = [];
+
+/** The live event stream: virtualized, follows the tail unless scrolled up, pages older on demand. */
+export function EventStream({ workflowId }: { workflowId: string }) {
+  const app = useApp();
+  const log = useEvents((s) => s.logs[workflowId]);
+  const filter = useUi((s) => s.filter);
+  const jumpRequest = useUi((s) => s.jumpRequest);
+  const events = log?.events ?? EMPTY;
+  const shown = useMemo(() => filterEvents(events, filter), [events, filter]);
+  const filtering = isFiltering(filter);
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const following = useRef(true);
+  const [detached, setDetached] = useState(false);
+  const [seenCount, setSeenCount] = useState(0);
+  const prevFirst = useRef(0);
+
+  const virtualizer = useVirtualizer({
+    count: shown.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW,
+    overscan: 12,
+    getItemKey: (i) => shown[i]!.sequence,
+  });
+
+  // Older events were put in front: keep what the reader looks at in place.
+  useLayoutEffect(() => {
+    const first = log?.first ?? 0;
+    const el = scrollRef.current;
+    if (el && prevFirst.current > 0 && first > 0 && first < prevFirst.current && !following.current) {
+      const added = shown.findIndex((e) => e.sequence >= prevFirst.current);
+      const start = added > 0 ? (virtualizer.measurementsCache[added]?.start ?? added * ROW) : 0;
+      el.scrollTop += start;
+    }
+    prevFirst.current = first;
+  }, [log?.first, shown, virtualizer]);
+
+  // Following the tail: after every render (new events, re-measured rows) stay at the bottom.
+  useLayoutEffect(() => {
+    const el = scrollRef.current;
+    if (el && following.current) el.scrollTop = el.scrollHeight;
+  });
+
+  useEffect(() => {
+    if (jumpRequest === 0) return;
+    following.current = true;
+    setDetached(false);
+    const el = scrollRef.current;
+    if (el) el.scrollTop = el.scrollHeight;
+  }, [jumpRequest]);
+
+  // A filter searches everything: page the rest of the log in behind it.
+  useEffect(() => {
+    if (filtering && log?.status === 'ready' && hasOlder(log)) void app.feed.loadAll(workflowId);
+  }, [app, workflowId, filtering, log]);
+
+  const onScroll = () => {
+    const el = scrollRef.current;
+    if (!el) return;
+    const atBottom = el.scrollHeight - el.scrollTop - el.clientHeight < ROW;
+    if (atBottom !== following.current) {
+      following.current = atBottom;
+      setDetached(!atBottom);
+      setSeenCount(shown.length);
+    }
+    if (el.scrollTop < ROW * 10 && log && hasOlder(log) && !log.loadingOlder) void app.feed.loadOlder(workflowId);
+  };
+
+  const newer = detached ? Math.max(0, shown.length - seenCount) : 0;
+  const items = virtualizer.getVirtualItems();
+  return (
+    <div className="stream">
+      <EventFilters workflowId={workflowId} shown={shown.length} loaded={events.length} />
+      {log && hasOlder(log) && (
+        <div className="stream-older muted small" aria-live="polite">
+          {log.loadingOlder ? 'Loading earlier events…' : `Showing #${log.first.toLocaleString()}–#${log.last.toLocaleString()}; earlier events load as you scroll up.`}
+        </div>
+      )}
+      <div
+        ref={scrollRef}
+        className="stream-scroll"
+        role="log"
+        aria-label="Event stream"
+        aria-live="off"
+        tabIndex={0}
+        data-keys-local=""
+        data-first={log?.first ?? 0}
+        data-last={log?.last ?? 0}
+        data-count={events.length}
+        onScroll={onScroll}
+      >
+        <div role="list" style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+          {items.map((item) => {
+            const event = shown[item.index]!;
+            return (
+              <div
+                key={item.key}
+                role="listitem"
+                className={`ev-row ev-${event.type}`}
+                data-index={item.index}
+                data-seq={event.sequence}
+                ref={virtualizer.measureElement}
+                style={{ transform: `translateY(${item.start}px)` }}
+              >
+                <EventRow event={event} />
+              </div>
+            );
+          })}
+        </div>
+        {log?.status === 'loading' && <p className="muted pad">Loading events…</p>}
+        {log?.status === 'error' && <p className="pad error" role="alert">{log.error}</p>}
+        {log?.status === 'ready' && shown.length === 0 && <p className="muted pad">{filtering ? 'No event matches the filter.' : 'No events yet.'}</p>}
+      </div>
+      {detached && (
+        <button type="button" className="jump primary" title={withKey('jumpToLatest')} onClick={() => app.stores.ui.setState((s) => ({ jumpRequest: s.jumpRequest + 1 }))}>
+          Jump to latest{newer > 0 ? ` (${newer} new)` : ''}
+        </button>
+      )}
+    </div>
+  );
+}

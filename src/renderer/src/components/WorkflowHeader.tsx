@@ -1,0 +1,30 @@
+import { useUi, useWorkflow } from '../state/hooks';
+import { isTerminal } from '../../../shared/status';
+import { Elapsed } from './Elapsed';
+import { StageStepper } from './StageStepper';
+import { StatusBadge } from './StatusBadge';
+
+export function WorkflowHeader({ workflowId }: { workflowId: string }) {
+  const w = useWorkflow(workflowId);
+  const fromHistory = useUi((s) => s.main.kind === 'workflow');
+  if (!w) return null;
+  return (
+    <header className="wf-head">
+      <div className="wf-title">
+        <h1>
+          <span className="issue">{w.issueId}</span>
+          {w.title && <span className="title">{w.title}</span>}
+        </h1>
+        <div className="wf-meta">
+          <StatusBadge status={w.status} />
+          <Elapsed workflowId={workflowId} />
+          <span className="muted" title={w.worktreePath}>
+            {w.worktreeName} · {w.pipeline.name}
+          </span>
+          {fromHistory && isTerminal(w.status) && <span className="tag">read-only</span>}
+        </div>
+      </div>
+      <StageStepper workflowId={workflowId} />
+    </header>
+  );
+}

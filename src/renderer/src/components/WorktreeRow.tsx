@@ -1,0 +1,57 @@
+import { useEffect, useRef } from 'react';
+import { baseName } from '../lib/format';
+import { withKey } from '../lib/keymap';
+import { useApp, useRepos, useUi, useWorkflows } from '../state/hooks';
+import { StatusBadge } from './StatusBadge';
+
+export function WorktreeRow({ repoId, path }: { repoId: string; path: string }) {
+  const app = useApp();
+  const wt = useRepos((s) => s.worktrees[repoId]?.find((w) => w.path === path));
+  const workflowId = useWorkflows((s) => s.latestByWorktree[path] ?? null);
+  const status = useWorkflows((s) => (workflowId ? s.byId[workflowId]?.status : undefined));
+  const issueId = useWorkflows((s) => (workflowId ? s.byId[workflowId]?.issueId : undefined));
+  const stage = useWorkflows((s) => (workflowId ? s.byId[workflowId]?.currentStage : null));
+  const selected = useUi((s) => s.selectedPath === path);
+  const opened = useUi((s) => s.main.kind === 'worktree' && s.main.path === path);
+  const ref = useRef<HTMLLIElement>(null);
+
+  useEffect(() => {
+    if (selected) ref.current?.scrollIntoView({ block: 'nearest' });
+  }, [selected]);
+
+  if (!wt) return null;
+  const name = wt.branch ?? `${baseName(path)} (detached)`;
+  return (
+    <li ref={ref} className={`wt${selected ? ' cursor' : ''}${opened ? ' open' : ''}`}>
+      <button
+        type="button"
+        className="wt-main"
+        aria-current={opened ? 'page' : undefined}
+        title={`${path}\n${withKey('open', 'Open')}`}
+        onClick={() => app.commands.openWorktree(path)}
+      >
+        <span className="wt-name">
+          {name}
+          {wt.isMain && <span className="tag">main</span>}
+          {wt.dirty && <span className="tag" title="Uncommitted changes">modified</span>}
+        </span>
+        <span className="wt-state">
+          {status ? <StatusBadge status={status} /> : <span className="muted">No workflow</span>}
+          {issueId && <span className="wt-issue">{issueId}</span>}
+          {stage && status && !['completed', 'cancelled'].includes(status) && <span className="wt-stage">{stage}</span>}
+        </span>
+      </button>
+      {!wt.isMain && (
+        <button
+          type="button"
+          className="wt-remove ghost small"
+          aria-label={`Remove worktree ${name}`}
+          title={withKey('removeWorktree', `Remove worktree ${name}`)}
+          onClick={() => app.stores.ui.setState({ selectedPath: path, dialog: { kind: 'removeWorktree', worktreePath: path } })}
+        >
+          ×
+        </button>
+      )}
+    </li>
+  );
+}

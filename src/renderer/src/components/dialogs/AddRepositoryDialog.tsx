@@ -1,0 +1,43 @@
+import { useState } from 'react';
+import { errorText } from '../../state/commands';
+import { useApp } from '../../state/hooks';
+import { ErrorText, Modal } from './Modal';
+
+export function AddRepositoryDialog({ onClose }: { onClose: () => void }) {
+  const app = useApp();
+  const [path, setPath] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const submit = async () => {
+    setBusy(true);
+    try {
+      const repo = await app.commands.addRepository(path.trim());
+      const first = app.stores.repos.getState().worktrees[repo.id]?.[0];
+      if (first) app.commands.openWorktree(first.path);
+      onClose();
+    } catch (e) {
+      setError(errorText(e));
+      setBusy(false);
+    }
+  };
+  return (
+    <Modal title="Add a repository" onClose={onClose}>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          void submit();
+        }}
+      >
+        <label className="field">
+          <span>Path of a git repository</span>
+          <input autoFocus required className="mono" value={path} onChange={(e) => setPath(e.target.value)} placeholder="/home/me/src/project" />
+        </label>
+        <ErrorText error={error} />
+        <div className="buttons">
+          <button type="button" onClick={onClose}>Close</button>
+          <button type="submit" className="primary" disabled={busy || path.trim() === ''}>Add repository</button>
+        </div>
+      </form>
+    </Modal>
+  );
+}

@@ -1,0 +1,81 @@
+import { useMemo, useState } from 'react';
+import { ACTIONS } from '../../lib/keymap';
+import { useApp } from '../../state/hooks';
+import { isAvailable, runAction } from '../../state/runAction';
+import { Modal } from './Modal';
+
+/** Every action, searchable; ↑/↓ to choose, Enter to run. */
+export function CommandPalette({ onClose }: { onClose: () => void }) {
+  const app = useApp();
+  const [query, setQuery] = useState('');
+  const [index, setIndex] = useState(0);
+  const list = useMemo(() => {
+    const q = query.trim().toLowerCase();
+    return ACTIONS.filter((a) => a.id !== 'palette' && (q === '' || a.label.toLowerCase().includes(q)));
+  }, [query]);
+  const current = Math.min(index, Math.max(0, list.length - 1));
+
+  const run = (i: number) => {
+    const action = list[i];
+    if (!action || !isAvailable(app, action.id)) return;
+    onClose();
+    runAction(app, action.id);
+  };
+
+  return (
+    <Modal title="Command palette" onClose={onClose} className="palette">
+      <input
+        autoFocus
+        type="text"
+        role="combobox"
+        aria-expanded="true"
+        aria-controls="palette-list"
+        aria-activedescendant={list[current] ? `cmd-${list[current].id}` : undefined}
+        aria-label="Command"
+        placeholder="Type a command…"
+        value={query}
+        onChange={(e) => {
+          setQuery(e.target.value);
+          setIndex(0);
+        }}
+        onKeyDown={(e) => {
+          if (e.key === 'ArrowDown') {
+            e.preventDefault();
+            setIndex((current + 1) % Math.max(1, list.length));
+          } else if (e.key === 'ArrowUp') {
+            e.preventDefault();
+            setIndex((current - 1 + list.length) % Math.max(1, list.length));
+          } else if (e.key === 'Enter') {
+            e.preventDefault();
+            run(current);
+          }
+        }}
+      />
+      <ul id="palette-list" role="listbox" aria-label="Commands">
+        {list.map((a, i) => {
+          const available = isAvailable(app, a.id);
+          return (
+            <li
+              key={a.id}
+              id={`cmd-${a.id}`}
+              role="option"
+              aria-selected={i === current}
+              aria-disabled={!available}
+              className={i === current ? 'active' : ''}
+              onMouseEnter={() => setIndex(i)}
+              onClick={() => run(i)}
+            >
+              <span>{a.label}</span>
+              <span className="keyhint">
+                {a.keys.map((k) => (
+                  <kbd key={k}>{k}</kbd>
+                ))}
+              </span>
+            </li>
+          );
+        })}
+        {list.length === 0 && <li className="muted">No command matches.</li>}
+      </ul>
+    </Modal>
+  );
+}

@@ -1,0 +1,58 @@
+import { useState } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import { errorText } from '../../state/commands';
+import { useApp, useRepos } from '../../state/hooks';
+import { ErrorText, Modal } from './Modal';
+
+export function CreateWorktreeDialog({ initialRepo, onClose }: { initialRepo: string | null; onClose: () => void }) {
+  const app = useApp();
+  const repos = useRepos(useShallow((s) => s.repos.map((r) => `${r.id}\t${r.name}`)));
+  const [repoId, setRepoId] = useState(initialRepo ?? repos[0]?.split('\t')[0] ?? '');
+  const [branch, setBranch] = useState('');
+  const [path, setPath] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const submit = async () => {
+    setBusy(true);
+    try {
+      await app.commands.createWorktree(repoId, branch.trim(), path.trim() || undefined);
+      onClose();
+    } catch (e) {
+      setError(errorText(e));
+      setBusy(false);
+    }
+  };
+  return (
+    <Modal title="Create a worktree" onClose={onClose}>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          void submit();
+        }}
+      >
+        <label className="field">
+          <span>Repository</span>
+          <select value={repoId} onChange={(e) => setRepoId(e.target.value)}>
+            {repos.map((line) => {
+              const [id, name] = line.split('\t') as [string, string];
+              return <option key={id} value={id}>{name}</option>;
+            })}
+          </select>
+        </label>
+        <label className="field">
+          <span>Branch</span>
+          <input autoFocus required value={branch} onChange={(e) => setBranch(e.target.value)} placeholder="feature/sw-42" />
+        </label>
+        <label className="field">
+          <span>Path (optional)</span>
+          <input className="mono" value={path} onChange={(e) => setPath(e.target.value)} placeholder="default: beside the repository" />
+        </label>
+        <ErrorText error={error} />
+        <div className="buttons">
+          <button type="button" onClick={onClose}>Close</button>
+          <button type="submit" className="primary" disabled={busy || !repoId || branch.trim() === ''}>Create worktree</button>
+        </div>
+      </form>
+    </Modal>
+  );
+}

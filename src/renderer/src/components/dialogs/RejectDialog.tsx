@@ -1,0 +1,71 @@
+import { useState } from 'react';
+import { errorText } from '../../state/commands';
+import { useApp, useWorkflow } from '../../state/hooks';
+import { ErrorText, Modal } from './Modal';
+
+export function RejectDialog({ workflowId, onClose }: { workflowId: string; onClose: () => void }) {
+  const app = useApp();
+  const w = useWorkflow(workflowId);
+  const [feedback, setFeedback] = useState('');
+  const [replan, setReplan] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const empty = feedback.trim() === '';
+
+  const submit = async () => {
+    if (empty) {
+      setError('Feedback is required: say what is wrong with the plan.');
+      return;
+    }
+    setBusy(true);
+    try {
+      await app.commands.reject(workflowId, feedback, replan);
+      onClose();
+    } catch (e) {
+      setError(errorText(e));
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Modal title={`Reject the plan of ${w?.issueId ?? 'this workflow'}`} onClose={onClose}>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          void submit();
+        }}
+      >
+        <label className="field">
+          <span>Feedback (required)</span>
+          <textarea
+            autoFocus
+            rows={5}
+            required
+            value={feedback}
+            onChange={(e) => setFeedback(e.target.value)}
+            onKeyDown={(e) => {
+              if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) void submit();
+            }}
+          />
+        </label>
+        <fieldset className="choice">
+          <legend>What happens next</legend>
+          <label>
+            <input type="radio" name="outcome" checked={!replan} onChange={() => setReplan(false)} /> Fail the workflow with this feedback
+          </label>
+          <label>
+            <input type="radio" name="outcome" checked={replan} onChange={() => setReplan(true)} /> Replan: send it back to the planning stage with this feedback
+          </label>
+        </fieldset>
+        <ErrorText error={error} />
+        <div className="buttons">
+          <button type="button" onClick={onClose}>Back</button>
+          <button type="submit" className="danger" disabled={busy || empty}>
+            {replan ? 'Reject and replan' : 'Reject'}
+          </button>
+        </div>
+        <p className="muted small">Ctrl+Enter submits.</p>
+      </form>
+    </Modal>
+  );
+}

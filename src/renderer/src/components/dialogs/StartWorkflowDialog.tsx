@@ -1,0 +1,135 @@
+import { useEffect, useState } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import { isApprovalStage, type PipelineInfo } from '../../../../shared/pipeline';
+import { errorText } from '../../state/commands';
+import { useApp, useRepos } from '../../state/hooks';
+import { ErrorText, Modal } from './Modal';
+
+/** The pipeline to preselect: "default" when it can run, else the first that can. */
+const preferred = (list: PipelineInfo[]): string => (list.find((p) => p.name === 'default' && !p.unavailable) ?? list.find((p) => !p.unavailable))?.name ?? '';
+
+export function StartWorkflowDialog({ initialWorktree, onClose }: { initialWorktree: string | null; onClose: () => void }) {
+  const app = useApp();
+  const worktrees = useRepos(
+    useShallow((s) => s.repos.flatMap((r) => (s.worktrees[r.id] ?? []).map((w) => `${w.path}\t${r.name} / ${w.branch ?? w.path}`))),
+  );
+  const [worktreePath, setWorktreePath] = useState(initialWorktree ?? worktrees[0]?.split('\t')[0] ?? '');
+  const [issueId, setIssueId] = useState('');
+  const [title, setTitle] = useState('');
+  const [description, setDescription] = useState('');
+  const [pipelines, setPipelines] = useState<PipelineInfo[] | null>(null);
+  const [pipeline, setPipeline] = useState('');
+  const [queue, setQueue] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  useEffect(() => {
+    void app.commands.refreshSettings().catch(() => undefined);
+  }, [app]);
+
+  useEffect(() => {
+    if (!worktreePath) return;
+    let stale = false;
+    setPipelines(null);
+    app.client
+      .call('pipelines.list', { worktreePath })
+      .then((list) => {
+        if (stale) return;
+        setPipelines(list);
+        setPipeline((current) => (list.some((p) => p.name === current && !p.unavailable) ? current : preferred(list)));
+      })
+      .catch((e: unknown) => !stale && setError(errorText(e)));
+    return () => {
+      stale = true;
+    };
+  }, [app, worktreePath]);
+
+  const chosen = pipelines?.find((p) => p.name === pipeline);
+  const submit = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      await app.commands.startWorkflow({
+        worktreePath,
+        issueId,
+        ...(title ? { title } : {}),
+        ...(description ? { description } : {}),
+        ...(pipeline ? { pipeline } : {}),
+        ...(queue ? { queue: true } : {}),
+      });
+      onClose();
+    } catch (e) {
+      setError(errorText(e));
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Modal title="Start a workflow" onClose={onClose} className="wide">
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          void submit();
+        }}
+      >
+        <label className="field">
+          <span>Worktree</span>
+          <select value={worktreePath} onChange={(e) => setWorktreePath(e.target.value)}>
+            {worktrees.map((line) => {
+              const [path, label] = line.split('\t') as [string, string];
+              return <option key={path} value={path}>{label}</option>;
+            })}
+          </select>
+        </label>
+        <div className="row2">
+          <label className="field">
+            <span>Issue id</span>
+            <input autoFocus required value={issueId} onChange={(e) => setIssueId(e.target.value)} placeholder="e.g. SW-42" />
+          </label>
+          <label className="field grow">
+            <span>Title</span>
+            <input value={title} onChange={(e) => setTitle(e.target.value)} />
+          </label>
+        </div>
+        <label className="field">
+          <span>Description</span>
+          <textarea rows={4} value={description} onChange={(e) => setDescription(e.target.value)} />
+        </label>
+        <label className="field">
+          <span>Pipeline</span>
+          <select value={pipeline} onChange={(e) => setPipeline(e.target.value)} disabled={!pipelines}>
+            {!pipelines && <option value="">Loading pipelines…</option>}
+            {pipelines?.map((p) => (
+              <option key={p.name} value={p.name} disabled={Boolean(p.unavailable)}>
+                {p.name} ({p.source}){p.unavailable ? ` — unavailable: ${p.unavailable}` : ''}
+              </option>
+            ))}
+          </select>
+        </label>
+        {chosen && (
+          <p className="muted small stages-line">
+            {chosen.description ? `${chosen.description} — ` : ''}
+            {chosen.stages.map((s) => (isApprovalStage(s) ? `${s.name} (approval)` : `${s.name} (${s.agent})`)).join(' → ')}
+          </p>
+        )}
+        {pipelines?.some((p) => p.unavailable) && (
+          <ul className="unavailable small" aria-label="Unavailable pipelines">
+            {pipelines.filter((p) => p.unavailable).map((p) => (
+              <li key={p.name}><strong>{p.name}</strong>: {p.unavailable}</li>
+            ))}
+          </ul>
+        )}
+        <label className="check">
+          <input type="checkbox" checked={queue} onChange={(e) => setQueue(e.target.checked)} /> Queue if at the concurrency limit
+        </label>
+        <ErrorText error={error} />
+        <div className="buttons">
+          <button type="button" onClick={onClose}>Close</button>
+          <button type="submit" className="primary" disabled={busy || !worktreePath || issueId.trim() === '' || !pipeline}>
+            Start workflow
+          </button>
+        </div>
+      </form>
+    </Modal>
+  );
+}
