@@ -55,7 +55,7 @@ export function createEventsFeed(client: SwitchyardClient, store: StoreApi<Event
     for (const [workflowId, after] of gaps) void catchUp(workflowId, after);
   });
 
-  /** Reads everything after `after` (a defensive refill; the client normally does this). */
+  /** Reads everything after `after`: a defensive refill should a batch ever skip ahead. */
   async function catchUp(workflowId: string, after: number): Promise<void> {
     let from = after;
     for (;;) {
@@ -74,9 +74,9 @@ export function createEventsFeed(client: SwitchyardClient, store: StoreApi<Event
       if (sub.closed) return;
       setLog(workflowId, (log) => ({ ...appendEvents(log, tail).log, status: 'ready' }));
       const last = store.getState().logs[workflowId]?.last ?? 0;
+      // followEvents first reads what came after `last` (events emitted since the tail read),
+      // then delivers pushes gaplessly and refills after a reconnect.
       sub.unfollow = client.followEvents(workflowId, last, (events) => batcher.push({ workflowId, events }));
-      // Events emitted between the tail read and the subscription: read them once.
-      await catchUp(workflowId, last);
     } catch (error) {
       if (sub.closed) return;
       setLog(workflowId, (log) => ({ ...log, status: 'error', error: error instanceof Error ? error.message : String(error) }));
