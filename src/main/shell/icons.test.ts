@@ -64,7 +64,7 @@ describe('icons', () => {
   it('the four tray icons differ in shape, not only in colour', () => {
     const alpha = (s: (typeof TRAY_STATES)[number]) => {
       const { rgba } = decode(trayIconPng(s, 32));
-      return rgba.filter((_, i) => i % 4 === 3);
+      return Buffer.from(rgba.filter((_, i) => i % 4 === 3));
     };
     const white = (s: (typeof TRAY_STATES)[number]) => {
       const { rgba } = decode(trayIconPng(s, 32));
