@@ -7,7 +7,7 @@ import { useApp, useRepos } from '../state/hooks';
 import { upsertWorkflows } from '../state/workflowsModel';
 import { StatusBadge } from './StatusBadge';
 
-const PAGE = 50;
+const PAGE = 25;
 
 /** Past (and present) workflows with filters and cursor paging; any one opens read-only. */
 export function HistoryView() {
