@@ -1,0 +1,118 @@
+// `npm run test:security`: Doyensec electronegativity over the sources; any HIGH or MEDIUM
+// finding fails the run. Suppressions are inline `eng-disable CHECK_ID` comments, each with the
+// reason beside it.
+//
+// Electronegativity's SARIF carries no severity (its `level` only says whether a finding needs
+// manual review), so the same scan is also written as CSV, which has it; every SARIF result is
+// matched to its CSV row by rule, file and line. A result without a known severity fails too.
+import { spawn } from 'node:child_process';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const FAILING = new Set(['HIGH', 'MEDIUM']);
+
+/** Parses CSV with quoted fields ("" escapes a quote). */
+export function parseCsv(text) {
+  const rows = [];
+  let row = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (c === '"') quoted = false;
+      else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') {
+      row.push(field);
+      field = '';
+    } else if (c === '\n' || c === '\r') {
+      if (c === '\r' && text[i + 1] === '\n') i++;
+      row.push(field);
+      if (row.some((f) => f.trim() !== '')) rows.push(row);
+      row = [];
+      field = '';
+    } else field += c;
+  }
+  row.push(field);
+  if (row.some((f) => f.trim() !== '')) rows.push(row);
+  return rows;
+}
+
+const keyOf = (rule, file, line) => `${rule}|${file}|${Math.max(1, Number(line) || 0)}`;
+
+/** SARIF results with the severity from the CSV rows of the same scan. */
+export function findings(sarif, csvRows) {
+  const severities = new Map();
+  for (const [rule, severity, , file, location] of csvRows.slice(1)) {
+    const line = (location ?? '').split(':')[0];
+    const key = keyOf(rule.trim(), file.trim(), line);
+    severities.set(key, [...(severities.get(key) ?? []), severity.trim().toUpperCase()]);
+  }
+  const run = sarif?.runs?.[0];
+  if (!run || !Array.isArray(run.results)) throw new Error('electronegativity wrote no SARIF results array');
+  return run.results.map((r) => {
+    const loc = r.locations?.[0]?.physicalLocation;
+    const rawFile = loc?.artifactLocation?.uri ?? 'N/A';
+    const file = rawFile === 'file:///' ? 'N/A' : rawFile;
+    const line = loc?.region?.startLine ?? 1;
+    const list = severities.get(keyOf(r.ruleId, file, line)) ?? [];
+    const severity = list.shift() ?? 'UNKNOWN';
+    return { rule: r.ruleId, file, line, severity, message: r.message?.text ?? '' };
+  });
+}
+
+export function failing(list) {
+  return list.filter((f) => FAILING.has(f.severity) || f.severity === 'UNKNOWN');
+}
+
+function electronVersion() {
+  return JSON.parse(readFileSync(join(root, 'node_modules', 'electron', 'package.json'), 'utf8')).version;
+}
+
+function scan(input, output) {
+  const cli = join(root, 'node_modules', '@doyensec', 'electronegativity', 'dist', 'index.js');
+  const argv = [cli, '-i', input, '-o', output, '-r', '-e', electronVersion(), '-v', 'false'];
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, argv, { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    child.once('error', reject);
+    child.once('exit', (code) => (code === 0 ? resolvePromise() : reject(new Error(`electronegativity exited with ${code}: ${stderr.trim()}`))));
+  });
+}
+
+async function main(args) {
+  const outDir = join(root, 'out', 'security');
+  mkdirSync(outDir, { recursive: true });
+  const sarifFile = join(outDir, 'electronegativity.sarif');
+  const csvFile = join(outDir, 'electronegativity.csv');
+  // `--input DIR` scans another tree (used to check that the gate does fail).
+  const at = args.indexOf('--input');
+  const input = at >= 0 && args[at + 1] ? resolve(args[at + 1]) : join(root, 'src');
+  await Promise.all([scan(input, sarifFile), scan(input, csvFile)]);
+  const list = findings(JSON.parse(readFileSync(sarifFile, 'utf8')), parseCsv(readFileSync(csvFile, 'utf8')));
+  const bad = failing(list);
+  for (const f of list) console.log(`${FAILING.has(f.severity) || f.severity === 'UNKNOWN' ? 'FAIL' : 'note'} ${f.severity.padEnd(13)} ${f.rule} ${f.file}:${f.line}`);
+  if (bad.length) {
+    console.error(`electronegativity: ${bad.length} HIGH/MEDIUM finding(s); see ${sarifFile}`);
+    return 1;
+  }
+  console.log(`electronegativity: no HIGH or MEDIUM findings (${list.length} lower); SARIF at ${sarifFile}`);
+  return 0;
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (e) => {
+      console.error(`security scan failed to run: ${e instanceof Error ? e.message : String(e)}`);
+      process.exit(1);
+    },
+  );
+}
