@@ -42,7 +42,7 @@ export const CommandStageSchema = z.strictObject({
   run: z
     .array(ArgvElement, { error: required('the program and its arguments, e.g. ["claude", "-p", "{prompt}"]') })
     .min(1, 'run needs at least the program')
-    .refine((argv) => argv[0] !== undefined && argv[0].length > 0, { message: 'the program (run[0]) must not be empty', path: [0] }),
+    .refine((argv) => argv.length === 0 || argv[0]!.length > 0, { message: 'the program (run[0]) must not be empty', path: [0] }),
   captureAs: z.literal('plan').optional(),
   captureFrom: WorktreeRelativePath.optional(),
   timeoutSeconds: z.number().int().positive().max(7 * 24 * 3600).optional(),

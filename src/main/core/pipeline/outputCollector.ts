@@ -56,6 +56,8 @@ export class OutputCollector {
   private accepted = 0;
   private overflow: { stream: OutputStream; tail: TailBuffer }[] | null = null;
   private overflowBytes = 0;
+  /** Fixed once the tail has been emitted. */
+  private finalDropped: number | null = null;
   private received = 0;
   private emitted = 0;
   private inFlight = 0;
@@ -101,6 +103,7 @@ export class OutputCollector {
       this.flush('stderr', 'all');
       if (this.overflow) {
         const dropped = this.droppedBytes();
+        this.finalDropped = dropped;
         const kept = this.overflow.reduce((n, t) => n + t.tail.length, 0);
         this.send({
           agent: 'system',
@@ -134,6 +137,7 @@ export class OutputCollector {
   }
 
   private droppedBytes(): number {
+    if (this.finalDropped !== null) return this.finalDropped;
     if (!this.overflow) return 0;
     return this.overflowBytes - this.overflow.reduce((n, t) => n + t.tail.length, 0);
   }

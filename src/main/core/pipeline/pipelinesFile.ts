@@ -23,6 +23,10 @@ export function describeIssue(issue: z.core.$ZodIssue): string {
     const keys = issue.keys.map((k) => JSON.stringify(k)).join(', ');
     return `unknown key${issue.keys.length > 1 ? 's' : ''} ${keys}`;
   }
+  if (issue.code === 'invalid_key') {
+    const why = issue.issues.map((i) => i.message).join('; ');
+    return `invalid name: ${why}`;
+  }
   return issue.message;
 }
 
@@ -59,7 +63,9 @@ export function parsePipelinesText(text: string, file: string): Record<string, P
   const result = PipelinesFileSchema.safeParse(located.value);
   if (result.success) return result.data.pipelines;
   const problems: ConfigProblem[] = result.error.issues.map((issue) => {
-    const where: JsonPosition = located.positionOf(issue.path);
+    // An unknown key: point at it rather than at the object that holds it.
+    const at = issue.code === 'unrecognized_keys' && issue.keys.length === 1 ? [...issue.path, issue.keys[0]!] : issue.path;
+    const where: JsonPosition = located.positionOf(at);
     return { path: formatJsonPath(issue.path), line: where.line, column: where.column, message: describeIssue(issue) };
   });
   const list = problems.map((p) => `line ${p.line} column ${p.column}, at ${p.path}: ${p.message}`).join('; ');

@@ -124,6 +124,11 @@ export class ProcessExecutor implements StageExecutor {
     try {
       end = await ending;
       cleanups.forEach((c) => c());
+      if (end.kind === 'aborted') {
+        // The cancellation is committed: nothing more goes into this workflow's log.
+        output.silence();
+        watcher.stop();
+      }
       if (pgid !== undefined) {
         // Cancelled or timed out: stop the group. Exited: stop what it left behind (a background
         // child, a grandchild that keeps the pipe open), so nothing keeps editing the worktree.

@@ -35,7 +35,7 @@ export async function git(cwd: string, ...args: string[]): Promise<string> {
 export async function makeRepo(parent: string, files: Record<string, string> = {}, pipelines?: unknown): Promise<string> {
   const repo = mkdtempSync(join(parent, 'repo-'));
   await git(repo, 'init', '-q');
-  const all = { 'README.md': '# test repository\n', ...files };
+  const all: Record<string, string> = { 'README.md': '# test repository\n', ...files };
   if (pipelines !== undefined) all['.switchyard/pipelines.json'] = JSON.stringify(pipelines, null, 2);
   for (const [path, text] of Object.entries(all)) {
     mkdirSync(dirname(join(repo, path)), { recursive: true });
