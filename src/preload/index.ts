@@ -1,4 +1,6 @@
-// The preload: exposes the typed contract to the renderer (filled in by the wire issue).
-import { contextBridge } from 'electron';
+// The preload (CommonJS, sandboxed): exposes `window.switchyard`, the typed contract
+// (src/shared/bridge.ts). The logic lives in ./bridge so that tests run it with fakes.
+import { contextBridge, ipcRenderer } from 'electron';
+import { exposeBridge } from './bridge';
 
-contextBridge.exposeInMainWorld('switchyardInfo', { platform: process.platform });
+exposeBridge(contextBridge, ipcRenderer);

@@ -24,7 +24,8 @@ export interface ServerFixture {
   close(): Promise<void>;
 }
 
-export async function startFixture(extra: Partial<ServerOptions> & { core?: (h: Harness) => WireCore } = {}): Promise<ServerFixture> {
+export async function startFixture(options: Partial<Omit<ServerOptions, 'core'>> & { core?: (h: Harness) => WireCore } = {}): Promise<ServerFixture> {
+  const { core, ...extra } = options;
   const h = makeHarness();
   const staticDir = join(h.dir, 'renderer');
   mkdirSync(join(staticDir, 'assets'), { recursive: true });
@@ -45,7 +46,7 @@ export async function startFixture(extra: Partial<ServerOptions> & { core?: (h: 
       ]),
     ) as unknown as Handlers;
   const server = await startServer({
-    core: extra.core ? extra.core(h) : { orchestrator: h.orch },
+    core: core ? core(h) : { orchestrator: h.orch },
     port: 0,
     token: TOKEN,
     staticDir,
@@ -118,8 +119,9 @@ export class RawClient {
   }
 
   /** Sends raw text and waits for the answer with that id (or id null when `id` is null). */
-  async sendRaw(text: string | Buffer, id: string | number | null, binary = false): Promise<Response> {
-    const answer = this.next((m) => typeof m === 'object' && m !== null && 'id' in m && (m as { id: unknown }).id === id && !('push' in m));
+  /** `id` undefined: the next answer, whatever its id. */
+  async sendRaw(text: string | Buffer, id: string | number | null | undefined, binary = false): Promise<Response> {
+    const answer = this.next((m) => typeof m === 'object' && m !== null && 'id' in m && (id === undefined || (m as { id: unknown }).id === id) && !('push' in m));
     this.ws.send(text, { binary });
     return (await answer) as Response;
   }

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createHandlers, type Handlers, type WireCore } from '../transport/handlers';
-import { createPushHub } from '../transport/pushHub';
+import { createPushHub, type PushHub } from '../transport/pushHub';
 import { attachWebSocket, type WebSocketTransport } from '../transport/websocket';
 import type { DispatchOptions } from '../transport/dispatch';
 import { createStaticHandler } from './static';
@@ -31,6 +31,7 @@ export interface RunningServer {
   url: string;
   origin: string;
   ws: WebSocketTransport;
+  hub: PushHub;
   /** Stops the server (connections closed with 1001); does not close the core. */
   close(): Promise<void>;
 }
@@ -98,6 +99,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     url,
     origin: origin(),
     ws,
+    hub,
     async close() {
       await ws.close();
       hub.close();

@@ -2,7 +2,7 @@
 // IPC and the headless WebSocket) dispatch through it; params reach a handler only after the
 // contract's zod schema parsed them (see dispatch.ts).
 import type { Method, Params, Result } from '../../shared/contract';
-import { SwitchyardError, invalidState } from '../../shared/errors';
+import { SwitchyardError } from '../../shared/errors';
 import type { Core } from '../core/createCore';
 import type { RepoApi } from '../core/repoApi';
 
@@ -28,16 +28,8 @@ export function createHandlers(core: WireCore): Handlers {
 
     'worktrees.list': (p) => repos().worktrees(p.repoId),
     'worktrees.create': (p) => repos().createWorktree(p),
+    // The git layer refuses while a workflow holds the worktree, and uncommitted work unless `force`.
     'worktrees.remove': async (p) => {
-      // Refused while a workflow holds the worktree (DESIGN §4.1), whatever `force` says.
-      const active = orch.byWorktree(p.worktreePath);
-      if (active) {
-        throw invalidState(`Worktree ${p.worktreePath} has an active workflow ${active.id} (${active.status}); cancel it first`, {
-          worktreePath: p.worktreePath,
-          workflowId: active.id,
-          status: active.status,
-        });
-      }
       await repos().removeWorktree(p);
       return {};
     },
