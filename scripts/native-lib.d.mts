@@ -55,3 +55,14 @@ export declare function nodeGypArgv(options: {
   jobs?: number;
 }): string[];
 export declare function copyFilter(relativePath: string): boolean;
+export declare function packedResourcesDir(options: { platform: string; appOutDir: string; productFilename: string }): string;
+export type FuseName =
+  | 'RunAsNode'
+  | 'EnableCookieEncryption'
+  | 'EnableNodeOptionsEnvironmentVariable'
+  | 'EnableNodeCliInspectArguments'
+  | 'EnableEmbeddedAsarIntegrityValidation'
+  | 'OnlyLoadAppFromAsar'
+  | 'GrantFileProtocolExtraPrivileges';
+export declare function releaseFuses(platform: string): Record<FuseName, boolean>;
+export declare function isReleasePackage(env: Record<string, string | undefined>): boolean;

@@ -123,3 +123,33 @@ export function copyFilter(relativePath) {
   const parts = relativePath.split(/[\\/]/);
   return parts[0] !== 'build' && parts[0] !== 'node_modules';
 }
+
+/** The packaged app's resources folder inside electron-builder's appOutDir. */
+export function packedResourcesDir({ platform, appOutDir, productFilename }) {
+  return platform === 'darwin' || platform === 'mas'
+    ? join(appOutDir, `${productFilename}.app`, 'Contents', 'Resources')
+    : join(appOutDir, 'resources');
+}
+
+/**
+ * Electron fuses for release packages (names of @electron/fuses' FuseV1Options). Off: running
+ * the binary as plain Node, NODE_OPTIONS, --inspect, loading the app from outside app.asar,
+ * extra file: privileges. On: cookie encryption, and asar integrity where Electron supports it
+ * (macOS, Windows). Test packages (SWITCHYARD_TEST_PACKAGE=1) keep Electron's defaults so that
+ * Playwright, which needs --inspect and --remote-debugging-port, can drive them.
+ */
+export function releaseFuses(platform) {
+  return {
+    RunAsNode: false,
+    EnableCookieEncryption: true,
+    EnableNodeOptionsEnvironmentVariable: false,
+    EnableNodeCliInspectArguments: false,
+    EnableEmbeddedAsarIntegrityValidation: platform === 'darwin' || platform === 'win32',
+    OnlyLoadAppFromAsar: true,
+    GrantFileProtocolExtraPrivileges: false,
+  };
+}
+
+export function isReleasePackage(env) {
+  return env.SWITCHYARD_TEST_PACKAGE !== '1';
+}

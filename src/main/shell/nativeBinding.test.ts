@@ -10,6 +10,9 @@ import {
   copyFilter,
   devBindingPath,
   findNodeGyp,
+  isReleasePackage,
+  packedResourcesDir,
+  releaseFuses,
   nodeGypArgv,
   nodeGypCandidates,
   packagedBindingPath,
@@ -124,5 +127,23 @@ describe('the build commands (argv arrays run with process.execPath, no shell)',
     expect(copyFilter('build')).toBe(false);
     expect(copyFilter('build/Release/better_sqlite3.node')).toBe(false);
     expect(copyFilter('build\\Release\\better_sqlite3.node')).toBe(false);
+  });
+});
+
+describe('packaging (scripts/native-pack.mjs, the electron-builder afterPack hook)', () => {
+  it('puts the binding where packagedBindingPath looks, on each platform', () => {
+    expect(packedResourcesDir({ platform: 'darwin', appOutDir: '/o/mac-arm64', productFilename: 'Switchyard' })).toBe(join('/o/mac-arm64', 'Switchyard.app', 'Contents', 'Resources'));
+    expect(packedResourcesDir({ platform: 'linux', appOutDir: '/o/linux-unpacked', productFilename: 'Switchyard' })).toBe(join('/o/linux-unpacked', 'resources'));
+    expect(packedResourcesDir({ platform: 'win32', appOutDir: 'C:/o/win-unpacked', productFilename: 'Switchyard' })).toBe(join('C:/o/win-unpacked', 'resources'));
+  });
+
+  it('hardens the fuses in release packages only', () => {
+    expect(isReleasePackage({})).toBe(true);
+    expect(isReleasePackage({ SWITCHYARD_TEST_PACKAGE: '1' })).toBe(false);
+    const linux = releaseFuses('linux');
+    expect(linux).toMatchObject({ RunAsNode: false, EnableNodeOptionsEnvironmentVariable: false, EnableNodeCliInspectArguments: false, OnlyLoadAppFromAsar: true, EnableCookieEncryption: true, GrantFileProtocolExtraPrivileges: false });
+    expect(linux.EnableEmbeddedAsarIntegrityValidation).toBe(false);
+    expect(releaseFuses('darwin').EnableEmbeddedAsarIntegrityValidation).toBe(true);
+    expect(releaseFuses('win32').EnableEmbeddedAsarIntegrityValidation).toBe(true);
   });
 });
