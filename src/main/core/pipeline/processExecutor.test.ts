@@ -202,7 +202,8 @@ describe('ProcessExecutor in a workflow', () => {
     expect(h.orch.get(wf.id).status).toBe('in_progress');
     writeFileSync(go2, '');
     expect((await h.waitFor(wf.id, ['completed', 'failed'])).failureReason).toBeNull();
-    expect(typeSequence(eventsOf(h.orch, wf.id))).toEqual([
+    // A scan may catch a.txt between its creation and its first write: fold repeats.
+    expect(typeSequence(eventsOf(h.orch, wf.id)).filter((t, i, all) => t !== all[i - 1])).toEqual([
       'workflow_started',
       'stage_started',
       'file_created:a.txt',
