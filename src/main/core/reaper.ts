@@ -5,17 +5,16 @@ import type { ProcessReaper } from './runner';
 /** The variable every agent process carries; it marks a process as belonging to a workflow. */
 export const WORKFLOW_MARKER_ENV = 'SWITCHYARD_WORKFLOW_ID';
 
-/** Pids of live processes in process group `pgid` whose environment names `workflowId` (Linux /proc). */
-export function markedProcesses(pgid: number, workflowId: string, procRoot = '/proc'): number[] {
+/**
+ * Pids of live processes whose environment names `workflowId` (Linux /proc): the recorded group's
+ * and any that left it (setsid), which would otherwise keep editing the worktree unobserved.
+ */
+export function markedProcesses(_pgid: number, workflowId: string, procRoot = '/proc'): number[] {
   const marker = `${WORKFLOW_MARKER_ENV}=${workflowId}`;
   const found: number[] = [];
   for (const name of readdirSync(procRoot)) {
     if (!/^\d+$/.test(name)) continue;
     try {
-      // Field 5 of /proc/<pid>/stat is the process group; the command name (field 2) may hold spaces.
-      const stat = readFileSync(`${procRoot}/${name}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (Number(fields[2]) !== pgid) continue;
       const env = readFileSync(`${procRoot}/${name}/environ`, 'utf8').split('\0');
       if (env.includes(marker)) found.push(Number(name));
     } catch {
