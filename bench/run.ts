@@ -4,6 +4,7 @@ import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { p1, p2, p3, p7 } from './scenarios/core';
+import { p6 } from './scenarios/flood';
 import { table, type Figure } from './stats';
 
 const args = process.argv.slice(2);
@@ -17,6 +18,7 @@ const scenarios: [string, Scenario][] = [
   ['P1', p1],
   ['P2', p2],
   ['P3', p3],
+  ['P6', p6],
   ['P7', p7],
 ];
 
