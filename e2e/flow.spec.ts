@@ -29,7 +29,7 @@ test('start → live events in order → approve → stages run → completed, w
   await expect.poll(() => page.evaluate(() => (globalThis as unknown as { __notifications: Array<{ title: string }> }).__notifications.map((n) => n.title))).toEqual(['Approval needed: SW-1']);
   await ui.screenshot('waiting-for-approval');
 
-  await page.getByRole('button', { name: 'Approve' }).click();
+  await page.getByRole('button', { name: 'Approve', exact: true }).click();
   await expect(ui.status).toHaveText('Running');
   await expect(page.getByRole('region', { name: 'Plan' })).toBeHidden();
   await expect(ui.stream.getByText('waiting for the gate')).toBeVisible();
@@ -69,7 +69,7 @@ test('reject with feedback fails the workflow and shows the reason', async ({ ui
   await ui.open();
   await ui.start('feature-a', 'SW-2', { title: 'Risky change' });
   await expect(ui.status).toHaveText('Needs approval');
-  await page.getByRole('button', { name: 'Reject' }).click();
+  await page.getByRole('button', { name: 'Reject', exact: true }).click();
   const dialog = ui.dialog('Reject the plan of SW-2');
   await expect(dialog.getByRole('button', { name: 'Reject' })).toBeDisabled();
   await dialog.getByLabel('Feedback (required)').fill('Too risky: touches the billing code');
@@ -85,7 +85,7 @@ test('reject with replan sends it back to the plan stage, which runs again with 
   await ui.open();
   await ui.start('feature-b', 'SW-3', { title: 'Big refactor' });
   await expect(ui.status).toHaveText('Needs approval');
-  await page.getByRole('button', { name: 'Reject' }).click();
+  await page.getByRole('button', { name: 'Reject', exact: true }).click();
   const dialog = ui.dialog('Reject the plan of SW-3');
   await dialog.getByLabel('Feedback (required)').fill('Split it into two steps');
   await dialog.getByLabel(/Replan/).check();

@@ -30,7 +30,7 @@ test('the whole flow from the keyboard alone', async ({ ui, page }) => {
   await page.keyboard.type('SW-30');
   await page.keyboard.press('Tab');
   await page.keyboard.type('Keyboard only');
-  await expect(dialog.getByLabel('Pipeline')).toHaveValue('default');
+  await expect(dialog.getByLabel('Pipeline', { exact: true })).toHaveValue('default');
   await page.keyboard.press('Enter');
   await expect(dialog).toBeHidden();
   await expect(ui.status).toHaveText('Needs approval');

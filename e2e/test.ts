@@ -50,8 +50,8 @@ export class Ui {
     await dialog.getByLabel('Issue id').fill(issueId);
     if (opts.title) await dialog.getByLabel('Title').fill(opts.title);
     if (opts.pipeline) {
-      await expect(dialog.getByLabel('Pipeline').locator(`option[value="${opts.pipeline}"]`)).toBeAttached();
-      await dialog.getByLabel('Pipeline').selectOption(opts.pipeline);
+      await expect(dialog.getByLabel('Pipeline', { exact: true }).locator(`option[value="${opts.pipeline}"]`)).toBeAttached();
+      await dialog.getByLabel('Pipeline', { exact: true }).selectOption(opts.pipeline);
     }
     if (opts.queue) await dialog.getByLabel('Queue if at the concurrency limit').check();
     await dialog.getByRole('button', { name: 'Start workflow' }).click();

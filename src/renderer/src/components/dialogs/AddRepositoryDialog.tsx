@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { errorText } from '../../state/commands';
 import { useApp } from '../../state/hooks';
-import { ErrorText, Modal } from './Modal';
+import { ErrorText, Field, Modal } from './Modal';
 
 export function AddRepositoryDialog({ onClose }: { onClose: () => void }) {
   const app = useApp();
@@ -28,10 +28,11 @@ export function AddRepositoryDialog({ onClose }: { onClose: () => void }) {
           void submit();
         }}
       >
-        <label className="field">
-          <span>Path of a git repository</span>
-          <input autoFocus required className="mono" value={path} onChange={(e) => setPath(e.target.value)} placeholder="/home/me/src/project" />
-        </label>
+        <Field label="Path of a git repository">
+          {(id) => (
+            <input id={id} data-autofocus="" required className="mono" value={path} onChange={(e) => setPath(e.target.value)} placeholder="/home/me/src/project" />
+          )}
+        </Field>
         <ErrorText error={error} />
         <div className="buttons">
           <button type="button" onClick={onClose}>Close</button>

@@ -42,7 +42,7 @@ export function CancelDialog({ workflowId, onClose }: { workflowId: string; onCl
       <p className="muted small">Changes the agent already made stay in the worktree.</p>
       <ErrorText error={error} />
       <div className="buttons">
-        <button type="button" autoFocus onClick={onClose}>Keep running</button>
+        <button type="button" data-autofocus="" onClick={onClose}>Keep running</button>
         <button type="button" className="danger" disabled={busy} onClick={() => void confirm()}>
           Cancel workflow
         </button>

@@ -25,7 +25,7 @@ export function CommandPalette({ onClose }: { onClose: () => void }) {
   return (
     <Modal title="Command palette" onClose={onClose} className="palette">
       <input
-        autoFocus
+        data-autofocus=""
         type="text"
         role="combobox"
         aria-expanded="true"

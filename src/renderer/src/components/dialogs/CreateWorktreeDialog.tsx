@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { errorText } from '../../state/commands';
 import { useApp, useRepos } from '../../state/hooks';
-import { ErrorText, Modal } from './Modal';
+import { ErrorText, Field, Modal } from './Modal';
 
 export function CreateWorktreeDialog({ initialRepo, onClose }: { initialRepo: string | null; onClose: () => void }) {
   const app = useApp();
@@ -30,23 +30,26 @@ export function CreateWorktreeDialog({ initialRepo, onClose }: { initialRepo: st
           void submit();
         }}
       >
-        <label className="field">
-          <span>Repository</span>
-          <select value={repoId} onChange={(e) => setRepoId(e.target.value)}>
+        <Field label="Repository">
+          {(id) => (
+            <select id={id} value={repoId} onChange={(e) => setRepoId(e.target.value)}>
             {repos.map((line) => {
               const [id, name] = line.split('\t') as [string, string];
               return <option key={id} value={id}>{name}</option>;
             })}
           </select>
-        </label>
-        <label className="field">
-          <span>Branch</span>
-          <input autoFocus required value={branch} onChange={(e) => setBranch(e.target.value)} placeholder="feature/sw-42" />
-        </label>
-        <label className="field">
-          <span>Path (optional)</span>
-          <input className="mono" value={path} onChange={(e) => setPath(e.target.value)} placeholder="default: beside the repository" />
-        </label>
+          )}
+        </Field>
+        <Field label="Branch">
+          {(id) => (
+            <input id={id} data-autofocus="" required value={branch} onChange={(e) => setBranch(e.target.value)} placeholder="feature/sw-42" />
+          )}
+        </Field>
+        <Field label="Path (optional)">
+          {(id) => (
+            <input id={id} className="mono" value={path} onChange={(e) => setPath(e.target.value)} placeholder="default: beside the repository" />
+          )}
+        </Field>
         <ErrorText error={error} />
         <div className="buttons">
           <button type="button" onClick={onClose}>Close</button>

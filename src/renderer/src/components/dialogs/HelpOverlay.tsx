@@ -24,7 +24,7 @@ export function HelpOverlay({ onClose }: { onClose: () => void }) {
       </table>
       <p className="muted small">Keys do nothing while you type in a field. Cancelling always asks first.</p>
       <div className="buttons">
-        <button type="button" autoFocus onClick={onClose}>Close</button>
+        <button type="button" data-autofocus="" onClick={onClose}>Close</button>
       </div>
     </Modal>
   );

@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef, type ReactNode } from 'react';
+import { useEffect, useId, useRef, type ReactElement, type ReactNode } from 'react';
 
 /** A modal <dialog>: focus stays inside, Escape closes, the title names it for assistive tech. */
 export function Modal({ title, onClose, children, className = '' }: { title: string; onClose: () => void; children: ReactNode; className?: string }) {
@@ -7,6 +7,8 @@ export function Modal({ title, onClose, children, className = '' }: { title: str
   useEffect(() => {
     const dialog = ref.current;
     if (dialog && !dialog.open) dialog.showModal();
+    // React does not render `autofocus`, so showModal() cannot see it: focus the marked control.
+    dialog?.querySelector<HTMLElement>('[data-autofocus]')?.focus();
     return () => dialog?.close();
   }, []);
   return (
@@ -34,5 +36,16 @@ export function ErrorText({ error }: { error: string | null }) {
     <p className="error form-error" role="alert">
       {error}
     </p>
+  );
+}
+
+/** A labelled form control; the label names the control exactly (not the control's own text). */
+export function Field({ label, className = '', children }: { label: string; className?: string; children: (id: string) => ReactElement }) {
+  const id = useId();
+  return (
+    <div className={`field ${className}`}>
+      <label htmlFor={id}>{label}</label>
+      {children(id)}
+    </div>
   );
 }

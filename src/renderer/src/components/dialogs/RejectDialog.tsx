@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { errorText } from '../../state/commands';
 import { useApp, useWorkflow } from '../../state/hooks';
-import { ErrorText, Modal } from './Modal';
+import { ErrorText, Field, Modal } from './Modal';
 
 export function RejectDialog({ workflowId, onClose }: { workflowId: string; onClose: () => void }) {
   const app = useApp();
@@ -35,10 +35,10 @@ export function RejectDialog({ workflowId, onClose }: { workflowId: string; onCl
           void submit();
         }}
       >
-        <label className="field">
-          <span>Feedback (required)</span>
-          <textarea
-            autoFocus
+        <Field label="Feedback (required)">
+          {(id) => (
+            <textarea id={id}
+            data-autofocus=""
             rows={5}
             required
             value={feedback}
@@ -47,7 +47,8 @@ export function RejectDialog({ workflowId, onClose }: { workflowId: string; onCl
               if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) void submit();
             }}
           />
-        </label>
+          )}
+        </Field>
         <fieldset className="choice">
           <legend>What happens next</legend>
           <label>

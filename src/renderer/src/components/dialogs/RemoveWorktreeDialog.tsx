@@ -30,7 +30,7 @@ export function RemoveWorktreeDialog({ worktreePath, onClose }: { worktreePath: 
       </label>
       <ErrorText error={error} />
       <div className="buttons">
-        <button type="button" autoFocus onClick={onClose}>Keep it</button>
+        <button type="button" data-autofocus="" onClick={onClose}>Keep it</button>
         <button type="button" className="danger" disabled={busy} onClick={() => void submit()}>Remove worktree</button>
       </div>
     </Modal>

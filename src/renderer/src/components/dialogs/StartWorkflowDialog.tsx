@@ -3,7 +3,7 @@ import { useShallow } from 'zustand/react/shallow';
 import { isApprovalStage, type PipelineInfo } from '../../../../shared/pipeline';
 import { errorText } from '../../state/commands';
 import { useApp, useRepos } from '../../state/hooks';
-import { ErrorText, Modal } from './Modal';
+import { ErrorText, Field, Modal } from './Modal';
 
 /** The pipeline to preselect: "default" when it can run, else the first that can. */
 const preferred = (list: PipelineInfo[]): string => (list.find((p) => p.name === 'default' && !p.unavailable) ?? list.find((p) => !p.unavailable))?.name ?? '';
@@ -72,32 +72,36 @@ export function StartWorkflowDialog({ initialWorktree, onClose }: { initialWorkt
           void submit();
         }}
       >
-        <label className="field">
-          <span>Worktree</span>
-          <select value={worktreePath} onChange={(e) => setWorktreePath(e.target.value)}>
+        <Field label="Worktree">
+          {(id) => (
+            <select id={id} value={worktreePath} onChange={(e) => setWorktreePath(e.target.value)}>
             {worktrees.map((line) => {
               const [path, label] = line.split('\t') as [string, string];
               return <option key={path} value={path}>{label}</option>;
             })}
           </select>
-        </label>
+          )}
+        </Field>
         <div className="row2">
-          <label className="field">
-            <span>Issue id</span>
-            <input autoFocus required value={issueId} onChange={(e) => setIssueId(e.target.value)} placeholder="e.g. SW-42" />
-          </label>
-          <label className="field grow">
-            <span>Title</span>
-            <input value={title} onChange={(e) => setTitle(e.target.value)} />
-          </label>
+          <Field label="Issue id">
+            {(id) => (
+              <input id={id} data-autofocus="" required value={issueId} onChange={(e) => setIssueId(e.target.value)} placeholder="e.g. SW-42" />
+            )}
+          </Field>
+          <Field label="Title" className="grow">
+            {(id) => (
+              <input id={id} value={title} onChange={(e) => setTitle(e.target.value)} />
+            )}
+          </Field>
         </div>
-        <label className="field">
-          <span>Description</span>
-          <textarea rows={4} value={description} onChange={(e) => setDescription(e.target.value)} />
-        </label>
-        <label className="field">
-          <span>Pipeline</span>
-          <select value={pipeline} onChange={(e) => setPipeline(e.target.value)} disabled={!pipelines}>
+        <Field label="Description">
+          {(id) => (
+            <textarea id={id} rows={4} value={description} onChange={(e) => setDescription(e.target.value)} />
+          )}
+        </Field>
+        <Field label="Pipeline">
+          {(id) => (
+            <select id={id} value={pipeline} onChange={(e) => setPipeline(e.target.value)} disabled={!pipelines}>
             {!pipelines && <option value="">Loading pipelines…</option>}
             {pipelines?.map((p) => (
               <option key={p.name} value={p.name} disabled={Boolean(p.unavailable)}>
@@ -105,7 +109,8 @@ export function StartWorkflowDialog({ initialWorktree, onClose }: { initialWorkt
               </option>
             ))}
           </select>
-        </label>
+          )}
+        </Field>
         {chosen && (
           <p className="muted small stages-line">
             {chosen.description ? `${chosen.description} — ` : ''}
@@ -113,7 +118,7 @@ export function StartWorkflowDialog({ initialWorktree, onClose }: { initialWorkt
           </p>
         )}
         {pipelines?.some((p) => p.unavailable) && (
-          <ul className="unavailable small" aria-label="Unavailable pipelines">
+          <ul className="unavailable small" aria-label="Pipelines that cannot run here">
             {pipelines.filter((p) => p.unavailable).map((p) => (
               <li key={p.name}><strong>{p.name}</strong>: {p.unavailable}</li>
             ))}
