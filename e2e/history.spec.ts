@@ -17,10 +17,11 @@ test('history: filters, cursor paging, and any workflow opens read-only', async 
   const history = page.getByRole('region', { name: 'History' });
   const rows = history.getByRole('row');
   await expect(rows).toHaveCount(1 + 25); // header + the first page
+  await expect(rows.nth(1)).toContainText('H-B');
+  await ui.screenshot('history');
   await history.getByRole('button', { name: 'Load more' }).click();
   await expect(rows).toHaveCount(1 + 28);
   await expect(history.getByRole('button', { name: 'Load more' })).toBeHidden();
-  await ui.screenshot('history');
 
   await history.getByLabel('Filter by status').selectOption('cancelled');
   await expect(rows).toHaveCount(2);
