@@ -79,6 +79,12 @@ test('reject with feedback fails the workflow and shows the reason', async ({ ui
   await expect(page.getByLabel('Failure reason')).toContainText('Too risky: touches the billing code');
   await expect(page.getByRole('list', { name: 'Stages' })).toContainText('approve: stopped here');
   await ui.screenshot('failed');
+  // The dark theme follows the system.
+  const background = () => page.locator('body').evaluate((body) => body.ownerDocument.defaultView!.getComputedStyle(body).backgroundColor);
+  const lightBg = await background();
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await expect.poll(background).not.toBe(lightBg);
+  await ui.screenshot('failed-dark');
 });
 
 test('reject with replan sends it back to the plan stage, which runs again with the feedback', async ({ ui, page }) => {
