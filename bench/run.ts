@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { p1, p2, p3, p7 } from './scenarios/core';
 import { p6 } from './scenarios/flood';
+import { p4, p5 } from './scenarios/browser';
 import { table, type Figure } from './stats';
 
 const args = process.argv.slice(2);
@@ -18,6 +19,8 @@ const scenarios: [string, Scenario][] = [
   ['P1', p1],
   ['P2', p2],
   ['P3', p3],
+  ['P4', p4],
+  ['P5', p5],
   ['P6', p6],
   ['P7', p7],
 ];

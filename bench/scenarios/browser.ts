@@ -1,0 +1,201 @@
+// P4 (emit -> row in the DOM) and P5 (open a workflow with 100,000 events): the headless server
+// in this process, the real renderer in Debian Chromium.
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { createCore } from '../../src/main/core/createCore';
+import { checkGit } from '../../src/main/core/git';
+import { git, makeRepo } from '../../src/main/core/pipeline/testing';
+import { InProcessExecutor, hang } from '../../src/main/core/testing/inProcessExecutor';
+import { StaticPipelines } from '../../src/main/core/testing/staticPipelines';
+import { startServe, type Served } from '../../src/main/server/serveRuntime';
+import { percentile, type Figure } from '../stats';
+import type { Sizes } from './core';
+
+// Browser globals, used only inside page.evaluate callbacks (this file is type-checked for Node).
+interface DomElement {
+  textContent: string | null;
+  scrollTop: number;
+  scrollHeight: number;
+  getAttribute(name: string): string | null;
+}
+declare const document: { querySelector(selector: string): DomElement | null; querySelectorAll(selector: string): Iterable<DomElement> };
+declare const window: object;
+declare const MutationObserver: new (callback: () => void) => { observe(target: DomElement, options: object): void };
+declare const requestAnimationFrame: (callback: () => void) => void;
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const STATIC_DIR = join(ROOT, 'out/renderer');
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
+
+interface Rig {
+  served: Served;
+  browser: Browser;
+  page: Page;
+  repo: string;
+  workflowId: string;
+  done(): Promise<void>;
+}
+
+async function rig(): Promise<Rig> {
+  if (!existsSync(join(STATIC_DIR, 'index.html'))) {
+    const r = spawnSync(process.execPath, [join(ROOT, 'node_modules/electron-vite/bin/electron-vite.js'), 'build'], { cwd: ROOT, stdio: 'ignore' });
+    if (r.status !== 0) throw new Error('electron-vite build failed');
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'switchyard-bench-ui-'));
+  const repo = await makeRepo(dir);
+  await git(repo, 'branch', '-M', 'main');
+  const served = await startServe({
+    args: { port: 0, dataDir: join(dir, 'data'), repos: [repo], help: false },
+    defaultDataDir: join(dir, 'data'),
+    staticDir: STATIC_DIR,
+    checkGit,
+    createCore: (dataDir) =>
+      createCore({
+        dataDir,
+        executor: new InProcessExecutor({ work: hang }),
+        pipelines: new StaticPipelines({ default: [{ name: 'work', agent: 'developer', run: ['bench'] }] }),
+      }),
+  });
+  const wf = await served.core.orchestrator.start({ worktreePath: repo, issueId: 'BENCH' });
+  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  const page = await browser.newPage({ viewport: { width: 1360, height: 820 } });
+  return {
+    served,
+    browser,
+    page,
+    repo,
+    workflowId: wf.id,
+    async done() {
+      await browser.close();
+      await served.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function openWorkflow(page: Page, url: string): Promise<void> {
+  await page.goto(url);
+  await page.getByRole('navigation', { name: 'Repositories and worktrees' }).getByRole('button', { name: /^main\b/ }).click();
+  await page.getByRole('log', { name: 'Event stream' }).waitFor();
+}
+
+/** Emits at `rate` events/s for `seconds`; the page records when each row first appears. */
+async function latency(r: Rig, rate: number, seconds: number): Promise<number[]> {
+  await r.page.evaluate(() => {
+    const w = window as unknown as { __seen: Map<string, number> };
+    w.__seen = new Map();
+    new MutationObserver(() => {
+      for (const row of document.querySelectorAll('[role="log"] [role="listitem"]')) {
+        const m = /bench (\d+) at (\d+)/.exec(row.textContent ?? '');
+        if (m && !w.__seen.has(m[1]!)) w.__seen.set(m[1]!, Date.now() - Number(m[2]));
+      }
+    }).observe(document.querySelector('[role="log"]')!, { childList: true, subtree: true, characterData: true });
+  });
+  const orch = r.served.core.orchestrator;
+  const total = rate * seconds;
+  const perTick = Math.max(1, Math.round(rate / 100));
+  let sent = 0;
+  await new Promise<void>((done) => {
+    const timer = setInterval(() => {
+      for (let i = 0; i < perTick && sent < total; i++, sent++) {
+        void orch.emit(r.workflowId, { agent: 'developer', type: 'agent_output', message: `bench ${sent} at ${Date.now()}` });
+      }
+      if (sent >= total) {
+        clearInterval(timer);
+        done();
+      }
+    }, 10);
+  });
+  const lastSeq = orch.lastSequence(r.workflowId);
+  await r.page.waitForFunction((seq) => Number(document.querySelector('[role="log"]')?.getAttribute('data-last')) >= seq, lastSeq, { timeout: 30_000 });
+  return r.page.evaluate(() => [...(window as unknown as { __seen: Map<string, number> }).__seen.values()]);
+}
+
+export async function p4(s: Sizes): Promise<Figure[]> {
+  const r = await rig();
+  try {
+    await openWorkflow(r.page, r.served.server.url);
+    const out: Figure[] = [];
+    for (const rate of [1000, 5000]) {
+      const seen = await latency(r, rate, s.quick ? 1 : 3);
+      out.push({
+        scenario: 'P4',
+        name: `emit -> row visible at ${rate}/s, p50 / p99`,
+        unit: 'ms',
+        min: percentile(seen, 50),
+        median: percentile(seen, 99),
+        max: Math.max(...seen),
+        goal: 'p99 <= 50 ms',
+        note: `p50 ${percentile(seen, 50)} ms, p99 ${percentile(seen, 99)} ms over ${seen.length} rows rendered (the list is virtualized: rows scrolled past within one frame are never drawn)`,
+      });
+    }
+    return out;
+  } finally {
+    await r.done();
+  }
+}
+
+export async function p5(s: Sizes): Promise<Figure[]> {
+  const r = await rig();
+  try {
+    const n = s.quick ? 20_000 : 100_000;
+    const orch = r.served.core.orchestrator;
+    for (let i = 0; i < n; i += 1000) {
+      await Promise.all(Array.from({ length: 1000 }, (_, k) => orch.emit(r.workflowId, { agent: 'developer', type: 'agent_output', message: `row ${i + k} ${'x'.repeat(60)}` })));
+    }
+    const last = orch.lastSequence(r.workflowId);
+    const open = async (target: 'big' | 'empty') => {
+      await r.page.goto(r.served.server.url);
+      const nav = r.page.getByRole('navigation', { name: 'Repositories and worktrees' });
+      await nav.getByRole('button', { name: /^main\b/ }).waitFor();
+      const t0 = Date.now();
+      await nav.getByRole('button', { name: /^main\b/ }).click();
+      if (target === 'big') await r.page.waitForFunction((seq) => !!document.querySelector(`[role="log"] [data-seq="${seq}"]`), last);
+      else await r.page.getByRole('log', { name: 'Event stream' }).waitFor();
+      return Date.now() - t0;
+    };
+    const firstRows = await open('big');
+    const heap = await r.page.evaluate(() => (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? 0);
+    // Scroll to the top and back, measuring frame times.
+    const frames = await r.page.evaluate(async () => {
+      const el = document.querySelector('[role="log"]')!;
+      const times: number[] = [];
+      let prev = performance.now();
+      for (let i = 0; i < 120; i++) {
+        el.scrollTop = i % 2 ? 0 : el.scrollHeight / (1 + (i % 7));
+        await new Promise(requestAnimationFrame);
+        const now = performance.now();
+        times.push(now - prev);
+        prev = now;
+      }
+      return times;
+    });
+    const out: Figure[] = [
+      { scenario: 'P5', name: `open ${n.toLocaleString('en')} events: last row visible`, unit: 'ms', min: firstRows, median: firstRows, max: firstRows, goal: '<= 300 ms' },
+      { scenario: 'P5', name: 'JS heap after opening', unit: 'MiB', min: heap / 2 ** 20, median: heap / 2 ** 20, max: heap / 2 ** 20, goal: '<= 150 MB' },
+      {
+        scenario: 'P5',
+        name: 'scroll frame time p50 / p99',
+        unit: 'ms',
+        min: percentile(frames, 50),
+        median: percentile(frames, 99),
+        max: Math.max(...frames),
+        note: `frame p50 ${percentile(frames, 50).toFixed(1)} ms, p99 ${percentile(frames, 99).toFixed(1)} ms while jumping through ${n} rows`,
+      },
+    ];
+    // The reference: the same click on a workflow with a handful of events.
+    await orch.cancel(r.workflowId);
+    const small = await orch.start({ worktreePath: r.repo, issueId: 'SMALL' });
+    await new Promise<void>((resolve) => {
+      const off = orch.bus.on('workflow', (w) => w.id === small.id && w.status === 'in_progress' && (off(), resolve()));
+    });
+    const ref = await open('empty');
+    out[0]!.reference = { name: 'open a 3-event workflow', median: ref };
+    return out;
+  } finally {
+    await r.done();
+  }
+}
