@@ -24,7 +24,7 @@ interface DomElement {
 declare const document: { querySelector(selector: string): DomElement | null; querySelectorAll(selector: string): Iterable<DomElement> };
 declare const window: object;
 declare const MutationObserver: new (callback: () => void) => { observe(target: DomElement, options: object): void };
-declare const requestAnimationFrame: (callback: () => void) => void;
+declare const requestAnimationFrame: (callback: (time: number) => void) => void;
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const STATIC_DIR = join(ROOT, 'out/renderer');
@@ -166,7 +166,7 @@ export async function p5(s: Sizes): Promise<Figure[]> {
       let prev = performance.now();
       for (let i = 0; i < 120; i++) {
         el.scrollTop = i % 2 ? 0 : el.scrollHeight / (1 + (i % 7));
-        await new Promise(requestAnimationFrame);
+        await new Promise<void>((r) => requestAnimationFrame(() => r()));
         const now = performance.now();
         times.push(now - prev);
         prev = now;
