@@ -65,7 +65,8 @@ for (const o of outcomes) {
   const figures = Object.entries(o.figures)
     .map(([k, v]) => `${k}=${v}`)
     .join(', ');
-  const why = o.error ? `error: ${o.error.split('\n')[0]}` : o.failed.length ? `failed: ${o.failed.join('; ')}` : `${o.checks} checks held`;
+  const known = o.known.length ? `; ${o.known.length} known bug${o.known.length > 1 ? 's' : ''}: ${o.known.join('; ')}` : '';
+  const why = o.error ? `error: ${o.error.split('\n')[0]}` : o.failed.length ? `failed: ${o.failed.join('; ')}` : `${o.checks - o.known.length} checks held${known}`;
   console.log(`${o.passed ? 'PASS' : 'FAIL'} ${o.name} (${(o.ms / 1000).toFixed(1)} s) ${why}${figures ? ` [${figures}]` : ''}`);
 }
 const passed = outcomes.filter((o) => o.passed).length;

@@ -25,7 +25,10 @@ export const crash: Scenario = {
     const rng = new Rng(seedFromEnv());
     ctx.log(`seed ${rng.seed} (RELIABILITY_SEED=${rng.seed} repeats this run); ${kills} kills, ${WORKTREES} worktrees, limit ${LIMIT}`);
     const dir = tempDir('crash');
-    const { repo, worktrees } = makeRepo(dir, WORKTREES);
+    const { repo, worktrees: all } = makeRepo(dir, WORKTREES + 1);
+    // The driver uses the first WORKTREES; the last one holds a workflow parked at its gate through
+    // every kill, approved only at the end (so every run covers "blocked survives and continues").
+    const worktrees = all.slice(0, WORKTREES);
     const dataDir = join(dir, 'data');
     const allAcks: Ack[] = [];
     const allClients: Client[] = [];
@@ -33,6 +36,9 @@ export const crash: Scenario = {
     let client = await Client.connect(server, 'round-0');
     allClients.push(client);
     await client.must('settings.set', { maxConcurrent: LIMIT, killGraceMs: 1000 });
+    const parked = await client.must<Workflow>('workflows.start', { worktreePath: all[WORKTREES], issueId: 'PARKED', pipeline: 'gate' });
+    ownWorkflowIds.add(parked.id);
+    ctx.check('a workflow is parked at its gate before the first kill', (await client.waitWorkflow(parked.id, (w) => w.status === 'blocked', 20_000)) !== null);
     let survived = 0;
     let operations = 0;
     let approvedAfterRestart = 0;
@@ -44,7 +50,7 @@ export const crash: Scenario = {
       const drivers = [0, 1].map(async () => {
         for (let i = 0; i < 400 && !killed && !client.isClosed; i++) {
           operations++;
-          await step(client, worktrees, rng);
+          await step(client, worktrees, rng, parked.id);
         }
       });
       const reached = await client.waitFor(() => client.pushes >= killAfter, 30_000);
@@ -105,7 +111,7 @@ export const crash: Scenario = {
       ctx.check(`kill ${round + 1}: every live agent belongs to a running workflow`, strays.map((p) => `${p.workflowId.slice(0, 8)} pid ${p.pid}`));
 
       // Blocked ones are approvable and continue at the stage after the gate.
-      for (const w of wasBlocked.slice(0, 2)) {
+      for (const w of wasBlocked.filter((b) => b.id !== parked.id).slice(0, 2)) {
         const a = await client.call('workflows.approve', { workflowId: w.id });
         const continued = a.ok && (await client.waitEvent(w.id, (e) => e.type === 'stage_started' && (e.data as { stage?: string })?.stage === 'implement', 15_000));
         if (ctx.check(`kill ${round + 1}: blocked ${w.id.slice(0, 8)} approved after the restart continues with implement`, Boolean(continued), a.ok ? 'no stage_started implement' : JSON.stringify(a))) approvedAfterRestart++;
@@ -113,7 +119,10 @@ export const crash: Scenario = {
       survived++;
     }
 
-    // The end: approve what waits, let the last round finish cleanly, stop, check once more.
+    // The end: the parked workflow, blocked through every kill, is approved and completes.
+    const approvedParked = await client.call('workflows.approve', { workflowId: parked.id });
+    const parkedDone = approvedParked.ok && (await client.waitWorkflow(parked.id, (w) => w.status === 'completed', 20_000));
+    ctx.check(`the workflow parked at its gate through ${kills} kills is approved and completes`, Boolean(parkedDone), JSON.stringify(approvedParked).slice(0, 200));
     const final = snapshot(dataDir);
     for (const id of final.workflows.keys()) ownWorkflowIds.add(id);
     allAcks.push(...client.acks);
@@ -167,8 +176,8 @@ function queueProblems(wasQueued: { id: string; n: number }[], after: Snapshot):
 }
 
 /** One random client operation, as a user would do it. */
-async function step(client: Client, worktrees: string[], rng: Rng): Promise<void> {
-  const known = [...client.latest.values()];
+async function step(client: Client, worktrees: string[], rng: Rng, parked: string): Promise<void> {
+  const known = [...client.latest.values()].filter((w) => w.id !== parked);
   const active = known.filter((w) => (ACTIVE_STATUSES as readonly string[]).includes(w.status));
   const blocked = active.filter((w) => w.status === 'blocked');
   const busy = new Set(active.map((w) => w.worktreePath));

@@ -1,0 +1,129 @@
+// Hostile messages: each one is invalid by construction (bad JSON, bad envelope, unknown method,
+// or params that break the method's schema: an unknown key, a wrong type, a value out of range),
+// so the server must answer each with an error and write nothing.
+import fc from 'fast-check';
+import { METHOD_NAMES } from '../../../src/shared/methods';
+import type { Rng } from './random';
+
+export interface FuzzContext {
+  /** A real blocked workflow, so that malformed approve/reject/cancel aim at something live. */
+  workflowId: string;
+  worktreePath: string;
+  repoId: string;
+}
+
+type Field = 'path' | 'id' | 'text' | 'int' | 'bool' | 'status';
+
+/** A valid params object per method, and the kind of each field. */
+function template(m: string, c: FuzzContext): [Record<string, unknown>, Record<string, Field>] {
+  switch (m) {
+    case 'repos.add':
+      return [{ path: c.worktreePath }, { path: 'path' }];
+    case 'repos.remove':
+    case 'worktrees.list':
+      return [{ repoId: c.repoId }, { repoId: 'id' }];
+    case 'worktrees.create':
+      return [{ repoId: c.repoId, branch: 'fuzz-branch' }, { repoId: 'id', branch: 'text', path: 'path', base: 'text' }];
+    case 'worktrees.remove':
+      return [{ worktreePath: c.worktreePath }, { worktreePath: 'path', force: 'bool' }];
+    case 'worktrees.diff':
+    case 'pipelines.list':
+    case 'workflows.byWorktree':
+      return [{ worktreePath: c.worktreePath }, { worktreePath: 'path' }];
+    case 'workflows.start':
+      return [{ worktreePath: c.worktreePath, issueId: 'FUZZ-1' }, { worktreePath: 'path', issueId: 'text', title: 'text', description: 'text', pipeline: 'text', queue: 'bool' }];
+    case 'workflows.get':
+    case 'workflows.approve':
+      return [{ workflowId: c.workflowId }, { workflowId: 'id' }];
+    case 'workflows.reject':
+      return [{ workflowId: c.workflowId, feedback: 'fuzz' }, { workflowId: 'id', feedback: 'text', replan: 'bool' }];
+    case 'workflows.cancel':
+      return [{ workflowId: c.workflowId }, { workflowId: 'id', reason: 'text' }];
+    case 'workflows.cancelAll':
+      return [{}, { reason: 'text' }];
+    case 'workflows.list':
+      return [{}, { status: 'status', worktreePath: 'path', limit: 'int', cursor: 'text' }];
+    case 'events.list':
+      return [{ workflowId: c.workflowId }, { workflowId: 'id', afterSequence: 'int', beforeSequence: 'int', limit: 'int' }];
+    case 'settings.set':
+      return [{}, { maxConcurrent: 'int', killGraceMs: 'int', outputBudgetBytes: 'int', retentionDays: 'int', notifications: 'bool' }];
+    default:
+      return [{}, {}];
+  }
+}
+
+/** A value of the wrong type (or out of range) for a field. */
+function wrong(kind: Field, rng: Rng, pool: unknown[]): unknown {
+  const weird = rng.pick(pool);
+  const byKind: Record<Field, unknown[]> = {
+    // Never a plausible path string: a schema-valid path could really create or remove something.
+    path: [42, true, null, [], {}, '', 'x'.repeat(5000), typeof weird === 'string' ? 0 : weird],
+    id: [7, false, null, ['a'], {}, '', 'i'.repeat(129)],
+    text: [1, true, null, [1], { a: 1 }, 't'.repeat(300_000)],
+    int: ['5', -1, 1.5, 1e300, null, true, [], {}, -0.0001],
+    bool: ['true', 1, 0, null, {}, []],
+    status: ['done', 'RUNNING', 3, null, {}, ''],
+  };
+  return rng.pick(byKind[kind]);
+}
+
+/** `count` hostile frames (strings); each must get exactly one error answer. */
+export function hostileFrames(count: number, rng: Rng, c: FuzzContext): string[] {
+  const pool = fc.sample(fc.anything({ withNullPrototype: false, maxDepth: 3 }), { numRuns: 300, seed: rng.int(1, 1e9) });
+  const frames: string[] = [];
+  let id = 1_000_000;
+  const methods = [...METHOD_NAMES];
+  while (frames.length < count) {
+    const kind = rng.int(0, 9);
+    const m = rng.pick(methods);
+    const [valid, fields] = template(m, c);
+    const nextId = id++;
+    if (kind === 0) {
+      // Not JSON at all.
+      frames.push(rng.pick(['{', '}{', '{"id":1,"method":"workflows.get"', 'null null', '\u0000\u0001', 'nul', '{"id":1,}', String.fromCharCode(0xd800)]) + rng.int(0, 9));
+    } else if (kind === 1) {
+      // JSON, but not a request object.
+      frames.push(JSON.stringify(rng.pick([null, 1, 'workflows.get', [{ id: 1, method: 'workflows.get' }], true, []])));
+    } else if (kind === 2) {
+      // A broken envelope: bad id, missing or wrong method, an extra key.
+      const env = rng.pick<Record<string, unknown>>([
+        { id: { nested: 1 }, method: m, params: valid },
+        { id: true, method: m, params: valid },
+        { id: 'x'.repeat(201), method: m, params: valid },
+        { id: nextId, params: valid },
+        { id: nextId, method: 42, params: valid },
+        { id: nextId, method: m, params: valid, extra: 1 },
+        { method: m, params: valid },
+      ]);
+      frames.push(JSON.stringify(env));
+    } else if (kind === 3) {
+      // Methods that do not exist.
+      const name = rng.pick(['__proto__', 'constructor', 'toString', `${m} `, m.toUpperCase(), 'workflows.delete', 'events.emit', 'hasOwnProperty', 'x'.repeat(101)]);
+      frames.push(JSON.stringify({ id: nextId, method: name, params: valid }));
+    } else if (kind === 4) {
+      // Params that are not an object.
+      frames.push(JSON.stringify({ id: nextId, method: m, params: rng.pick([[], 'params', 5, true, [valid]]) }));
+    } else if (kind === 5 || kind === 6) {
+      // A valid object plus an unknown key (strict schemas refuse it), __proto__ included.
+      const key = rng.pick(['__proto__', 'constructor', 'prototype', 'extra', 'workflowID', 'status', '']);
+      const body = JSON.stringify(valid).slice(0, -1);
+      const value = JSON.stringify(rng.pick(pool) ?? null) ?? 'null';
+      const known = Object.keys(fields).includes(key);
+      const k = known ? `${key}_x` : key;
+      frames.push(`{"id":${nextId},"method":${JSON.stringify(m)},"params":${body}${body.length > 1 ? ',' : ''}${JSON.stringify(k)}:${value}}}`);
+    } else {
+      // One field of the wrong type or out of range.
+      const names = Object.keys(fields);
+      if (names.length === 0) {
+        frames.push(JSON.stringify({ id: nextId, method: m, params: { unexpected: rng.pick(pool) ?? null } }));
+        continue;
+      }
+      const f = rng.pick(names);
+      const p = { ...valid, [f]: wrong(fields[f]!, rng, pool) };
+      if (m === 'events.list' && rng.chance(0.3)) Object.assign(p, { afterSequence: 1, beforeSequence: 2 });
+      if (m === 'workflows.reject' && rng.chance(0.3)) Object.assign(p, { feedback: rng.pick(['', '   ', '\n\t']) });
+      frames.push(JSON.stringify({ id: nextId, method: m, params: p }));
+    }
+  }
+  return frames;
+}
