@@ -5,7 +5,7 @@
 import type { Reply, SwitchyardBridge } from '../shared/bridge';
 import { splitMethod } from '../shared/bridge';
 import type { Push } from '../shared/contract';
-import { METHOD_NAMES, PUSH_CHANNEL, channelOf } from '../shared/methods';
+import { METHOD_NAMES, NAVIGATE_CHANNEL, PUSH_CHANNEL, channelOf } from '../shared/methods';
 
 export interface IpcRendererLike {
   invoke(channel: string, ...args: unknown[]): Promise<unknown>;
@@ -57,7 +57,32 @@ export function buildBridge(ipcRenderer: IpcRendererLike): SwitchyardBridge {
     };
   };
 
-  return Object.freeze({ ...groups, subscribe }) as unknown as SwitchyardBridge;
+  const navigateListeners = new Set<(workflowId: string) => void>();
+  let listeningToNavigate = false;
+  const onNavigate = (listener: (workflowId: string) => void): (() => void) => {
+    if (typeof listener !== 'function') throw new TypeError('onNavigate needs a listener function');
+    if (!listeningToNavigate) {
+      listeningToNavigate = true;
+      ipcRenderer.on(NAVIGATE_CHANNEL, (_event, message) => {
+        const workflowId = (message as { workflowId?: unknown } | null)?.workflowId;
+        if (typeof workflowId !== 'string' || workflowId.length === 0 || workflowId.length > 128) return;
+        for (const l of [...navigateListeners]) {
+          try {
+            l(workflowId);
+          } catch (e) {
+            console.error('switchyard: a navigate listener failed:', e);
+          }
+        }
+      });
+    }
+    const entry = (id: string) => listener(id);
+    navigateListeners.add(entry);
+    return () => {
+      navigateListeners.delete(entry);
+    };
+  };
+
+  return Object.freeze({ ...groups, subscribe, onNavigate }) as unknown as SwitchyardBridge;
 }
 
 export function exposeBridge(contextBridge: ContextBridgeLike, ipcRenderer: IpcRendererLike): void {

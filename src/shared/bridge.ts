@@ -21,6 +21,8 @@ export type BridgeGroup<G extends MethodGroup> = {
 export type SwitchyardBridge = { readonly [G in MethodGroup]: BridgeGroup<G> } & {
   /** Every push (`events` batches and `workflow` changes); returns the unsubscribe function. */
   subscribe(listener: (push: Push) => void): () => void;
+  /** The desktop shell asks the window to open a workflow (tray, notification); returns the unsubscribe function. */
+  onNavigate(listener: (workflowId: string) => void): () => void;
 };
 
 /** `'workflows.start'` -> `['workflows', 'start']`. */

@@ -34,3 +34,5 @@ export function channelOf<M extends MethodName>(method: M): MethodChannel<M> {
 }
 /** The one channel main uses to push `{push, data}` messages to the window. */
 export const PUSH_CHANNEL = 'switchyard:push';
+/** Main asks the window to open a workflow (tray item, notification click): `{ workflowId }`. */
+export const NAVIGATE_CHANNEL = 'switchyard:navigate';

@@ -3,7 +3,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SwitchyardBridge } from '../../src/shared/bridge';
 import type { Push } from '../../src/shared/contract';
-import { METHOD_NAMES, PUSH_CHANNEL, channelOf } from '../../src/shared/methods';
+import { METHOD_NAMES, NAVIGATE_CHANNEL, PUSH_CHANNEL, channelOf } from '../../src/shared/methods';
 import { makeHarness, type Harness } from '../../src/main/core/testing/harness';
 import { bindIpc, rendererOriginCheck, type FrameLike, type InvokeEventLike, type IpcBinding, type WebContentsLike } from '../../src/main/transport/ipcBinding';
 import { buildBridge, exposeBridge } from '../../src/preload/bridge';
@@ -138,13 +138,29 @@ describe('preload', () => {
     expect(Object.keys(exposed)).toEqual(['switchyard']);
     const api = exposed.switchyard as Record<string, Record<string, unknown>>;
     const names = Object.entries(api).flatMap(([g, v]) => (typeof v === 'function' ? [g] : Object.keys(v).map((n) => `${g}.${n}`)));
-    expect(names.sort()).toEqual([...METHOD_NAMES, 'subscribe'].sort());
+    expect(names.sort()).toEqual([...METHOD_NAMES, 'onNavigate', 'subscribe'].sort());
     for (const [g, v] of Object.entries(api)) {
-      if (g !== 'subscribe') for (const fn of Object.values(v)) expect(typeof fn).toBe('function');
+      if (g !== 'subscribe' && g !== 'onNavigate') for (const fn of Object.values(v)) expect(typeof fn).toBe('function');
     }
     expect(api).not.toHaveProperty('invoke');
     expect(api).not.toHaveProperty('ipcRenderer');
     expect(Object.isFrozen(api)).toBe(true);
+  });
+
+  it('passes the shell\'s "open this workflow" messages to the window, dropping malformed ones', () => {
+    h = makeHarness();
+    const wc = new FakeWebContents();
+    const bridge = buildBridge(fakeIpcRenderer(new FakeIpcMain(), wc));
+    const opened: string[] = [];
+    const off = bridge.onNavigate((id) => opened.push(id));
+    for (const message of [{ workflowId: 'w-1' }, { workflowId: 42 }, null, 'w-2', { workflowId: '' }, { workflowId: 'x'.repeat(500) }, { workflowId: 'w-3' }]) {
+      wc.send(NAVIGATE_CHANNEL, message);
+    }
+    expect(opened).toEqual(['w-1', 'w-3']);
+    off();
+    wc.send(NAVIGATE_CHANNEL, { workflowId: 'w-4' });
+    expect(opened).toEqual(['w-1', 'w-3']);
+    expect(() => bridge.onNavigate('not a function' as never)).toThrow(TypeError);
   });
 
   it('end to end: client -> preload -> IPC -> core, with pushes, errors and followEvents', async () => {

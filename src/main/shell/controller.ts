@@ -9,7 +9,7 @@ import { ShellModel, type NotificationSpec } from './shellModel';
 import { buildTrayMenu, trayState, trayTooltip, type TrayState } from './tray';
 
 /** The push-like message the window receives to open a workflow (see docs/desktop.md). */
-export const NAVIGATE_CHANNEL = 'switchyard:navigate';
+export { NAVIGATE_CHANNEL } from '../../shared/methods';
 export interface NavigateMessage {
   workflowId: string;
 }

@@ -39,6 +39,7 @@ export function createIpcClient(bridge: SwitchyardBridge): SwitchyardClient {
     followEvents: (workflowId, afterSequence, listener) => followEvents(client, workflowId, afterSequence, listener),
     connection: () => 'open',
     onConnection: () => () => {},
+    onNavigate: (listener) => bridge.onNavigate(listener),
   };
   return client;
 }

@@ -21,4 +21,6 @@ export interface SwitchyardClient {
   followEvents(workflowId: string, afterSequence: number, listener: (events: WorkflowEvent[]) => void): () => void;
   connection(): ConnectionState;
   onConnection(listener: (s: ConnectionState) => void): () => void;
+  /** The desktop shell asks to open a workflow (tray item, native notification). Never fires in a browser. */
+  onNavigate(listener: (workflowId: string) => void): () => void;
 }

@@ -227,6 +227,8 @@ export function createWebSocketClient(options: WebSocketClientOptions): WebSocke
     followEvents: (workflowId, afterSequence, listener) => followEvents(client, workflowId, afterSequence, listener),
     connection: () => state,
     onConnection: (listener) => connectionListeners.add(listener),
+    // Only the desktop shell navigates the window; in a browser, notifications open workflows themselves.
+    onNavigate: () => () => undefined,
     close() {
       if (!closedFor) shutDown(connectionError('closed', 'The Switchyard client was closed'));
     },

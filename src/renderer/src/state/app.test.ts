@@ -82,6 +82,18 @@ describe('app wiring', () => {
     }
   });
 
+  it('opens the workflow the desktop shell asks for (tray item, native notification)', async () => {
+    const client = server('ipc', () => [workflow({ id: 'w7', worktreePath: '/repo/a', status: 'blocked' })]);
+    const app = createApp(client, { schedule: (r) => r() });
+    const stop = app.start();
+    await settle();
+    for (const l of client.navigateListeners) l('w7');
+    await settle();
+    expect(app.stores.ui.getState().main).toEqual({ kind: 'workflow', id: 'w7' });
+    stop();
+    expect(client.navigateListeners.size).toBe(0);
+  });
+
   it('moves the sidebar cursor through worktrees without leaving the list', async () => {
     const app = createApp(server(), { schedule: (r) => r() });
     app.start();

@@ -60,6 +60,7 @@ export function createApp(client: SwitchyardClient, options: AppOptions): App {
           if (state === 'open' && before !== 'open') void commands.refreshAll();
         }),
         client.onWorkflow(onWorkflow),
+        client.onNavigate((workflowId) => void commands.openWorkflow(workflowId)),
       ];
       if (client.connection() === 'open') void commands.refreshAll();
       return () => offs.forEach((off) => off());

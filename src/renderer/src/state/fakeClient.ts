@@ -54,6 +54,12 @@ export class FakeClient implements SwitchyardClient {
     return () => this.connectionListeners.delete(listener);
   }
 
+  readonly navigateListeners = new Set<(workflowId: string) => void>();
+  onNavigate(listener: (workflowId: string) => void): () => void {
+    this.navigateListeners.add(listener);
+    return () => this.navigateListeners.delete(listener);
+  }
+
   // Test drivers -------------------------------------------------------------------------------
 
   pushWorkflow(w: Workflow): void {
