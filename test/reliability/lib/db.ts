@@ -52,45 +52,54 @@ export function openReadOnly(dataDir: string): Database.Database {
 export function snapshot(dataDir: string): Snapshot {
   const db = openReadOnly(dataDir);
   try {
-    const integrity = (db.pragma('integrity_check') as { integrity_check: string }[]).map((r) => r.integrity_check).join('; ');
-    const workflows = new Map<string, WorkflowRow>();
-    for (const r of db.prepare('SELECT id, worktree_path, status, current_stage, failure_reason, n FROM workflows ORDER BY n').all() as WorkflowRow[]) {
-      workflows.set(r.id, r);
-    }
-    const events = new Map<string, EventRow[]>();
-    for (const r of db
-      .prepare('SELECT workflow_id, sequence, id, type, message, data_json, correlation_id FROM events ORDER BY workflow_id, sequence')
-      .all() as EventRow[]) {
-      let list = events.get(r.workflow_id);
-      if (!list) events.set(r.workflow_id, (list = []));
-      list.push(r);
-    }
-    const processes = db.prepare('SELECT workflow_id, pgid FROM processes').all() as { workflow_id: string; pgid: number }[];
-    const settings = Object.fromEntries(
-      (db.prepare('SELECT key, value_json FROM settings').all() as { key: string; value_json: string }[]).map((r) => [r.key, JSON.parse(r.value_json)]),
-    );
-    return { integrity, workflows, events, processes, settings };
+    // One read transaction: rows and events from the same instant, even while the server writes.
+    return db.transaction(() => read(db))();
   } finally {
     db.close();
   }
+}
+
+function read(db: Database.Database): Snapshot {
+  const integrity = (db.pragma('integrity_check') as { integrity_check: string }[]).map((r) => r.integrity_check).join('; ');
+  const workflows = new Map<string, WorkflowRow>();
+  for (const r of db.prepare('SELECT id, worktree_path, status, current_stage, failure_reason, n FROM workflows ORDER BY n').all() as WorkflowRow[]) {
+    workflows.set(r.id, r);
+  }
+  const events = new Map<string, EventRow[]>();
+  for (const r of db
+    .prepare('SELECT workflow_id, sequence, id, type, message, data_json, correlation_id FROM events ORDER BY workflow_id, sequence')
+    .all() as EventRow[]) {
+    let list = events.get(r.workflow_id);
+    if (!list) events.set(r.workflow_id, (list = []));
+    list.push(r);
+  }
+  const processes = db.prepare('SELECT workflow_id, pgid FROM processes').all() as { workflow_id: string; pgid: number }[];
+  const settings = Object.fromEntries(
+    (db.prepare('SELECT key, value_json FROM settings').all() as { key: string; value_json: string }[]).map((r) => [r.key, JSON.parse(r.value_json)]),
+  );
+  return { integrity, workflows, events, processes, settings };
 }
 
 /** sha256 over every row of every table, in a fixed order: equal digests = unchanged contents. */
 export function digest(dataDir: string): { digest: string; rows: number } {
   const db = openReadOnly(dataDir);
   try {
-    const h = createHash('sha256');
-    let rows = 0;
-    const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map((t) => t.name);
-    for (const t of tables) {
-      h.update(`table ${t}\n`);
-      for (const r of db.prepare(`SELECT * FROM "${t.replaceAll('"', '""')}" ORDER BY 1, 2`).raw().all()) {
-        h.update(JSON.stringify(r) + '\n');
-        rows++;
-      }
-    }
-    return { digest: h.digest('hex'), rows };
+    return db.transaction(() => digestOf(db))();
   } finally {
     db.close();
   }
+}
+
+function digestOf(db: Database.Database): { digest: string; rows: number } {
+  const h = createHash('sha256');
+  let rows = 0;
+  const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map((t) => t.name);
+  for (const t of tables) {
+    h.update(`table ${t}\n`);
+    for (const r of db.prepare(`SELECT * FROM "${t.replaceAll('"', '""')}" ORDER BY 1, 2`).raw().all()) {
+      h.update(JSON.stringify(r) + '\n');
+      rows++;
+    }
+  }
+  return { digest: h.digest('hex'), rows };
 }
