@@ -1,33 +1,20 @@
 import { useState } from 'react';
-import { errorText } from '../../state/commands';
 import { useApp } from '../../state/hooks';
 import { ErrorText, Field, Modal } from './Modal';
+import { useSubmit } from './useSubmit';
 
 export function AddRepositoryDialog({ onClose }: { onClose: () => void }) {
   const app = useApp();
   const [path, setPath] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const submit = async () => {
-    setBusy(true);
-    try {
-      const repo = await app.commands.addRepository(path.trim());
-      const first = app.stores.repos.getState().worktrees[repo.id]?.[0];
-      if (first) app.commands.openWorktree(first.path);
-      onClose();
-    } catch (e) {
-      setError(errorText(e));
-      setBusy(false);
-    }
-  };
+  const { busy, error, onSubmit } = useSubmit(async () => {
+    const repo = await app.commands.addRepository(path.trim());
+    const first = app.stores.repos.getState().worktrees[repo.id]?.[0];
+    if (first) app.commands.openWorktree(first.path);
+    onClose();
+  });
   return (
     <Modal title="Add a repository" onClose={onClose}>
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          void submit();
-        }}
-      >
+      <form onSubmit={onSubmit}>
         <Field label="Path of a git repository">
           {(id) => (
             <input id={id} data-autofocus="" required className="mono" value={path} onChange={(e) => setPath(e.target.value)} placeholder="/home/me/src/project" />

@@ -1,9 +1,8 @@
-import { useState } from 'react';
 import type { Workflow } from '../../../../shared/domain';
 import { isApprovalStage } from '../../../../shared/pipeline';
-import { errorText } from '../../state/commands';
 import { useApp, useConnection, useWorkflow } from '../../state/hooks';
 import { ErrorText, Modal } from './Modal';
+import { useSubmit } from './useSubmit';
 
 /** What cancelling will stop, in words. */
 function whatGetsKilled(w: Workflow, graceMs: number | null): string {
@@ -21,20 +20,11 @@ export function CancelDialog({ workflowId, onClose }: { workflowId: string; onCl
   const app = useApp();
   const w = useWorkflow(workflowId);
   const grace = useConnection((s) => s.settings?.killGraceMs ?? null);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, submit: confirm } = useSubmit(async () => {
+    await app.commands.cancel(workflowId, 'cancelled from the window');
+    onClose();
+  });
   if (!w) return null;
-
-  const confirm = async () => {
-    setBusy(true);
-    try {
-      await app.commands.cancel(workflowId, 'cancelled from the window');
-      onClose();
-    } catch (e) {
-      setError(errorText(e));
-      setBusy(false);
-    }
-  };
 
   return (
     <Modal title={`Cancel ${w.issueId}?`} onClose={onClose}>

@@ -1,8 +1,8 @@
 import { useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { errorText } from '../../state/commands';
 import { useApp, useRepos } from '../../state/hooks';
 import { ErrorText, Field, Modal } from './Modal';
+import { useSubmit } from './useSubmit';
 
 export function CreateWorktreeDialog({ initialRepo, onClose }: { initialRepo: string | null; onClose: () => void }) {
   const app = useApp();
@@ -10,26 +10,13 @@ export function CreateWorktreeDialog({ initialRepo, onClose }: { initialRepo: st
   const [repoId, setRepoId] = useState(initialRepo ?? repos[0]?.split('\t')[0] ?? '');
   const [branch, setBranch] = useState('');
   const [path, setPath] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const submit = async () => {
-    setBusy(true);
-    try {
-      await app.commands.createWorktree(repoId, branch.trim(), path.trim() || undefined);
-      onClose();
-    } catch (e) {
-      setError(errorText(e));
-      setBusy(false);
-    }
-  };
+  const { busy, error, onSubmit } = useSubmit(async () => {
+    await app.commands.createWorktree(repoId, branch.trim(), path.trim() || undefined);
+    onClose();
+  });
   return (
     <Modal title="Create a worktree" onClose={onClose}>
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          void submit();
-        }}
-      >
+      <form onSubmit={onSubmit}>
         <Field label="Repository">
           {(id) => (
             <select id={id} value={repoId} onChange={(e) => setRepoId(e.target.value)}>

@@ -1,30 +1,22 @@
 import { useState } from 'react';
-import { errorText } from '../../state/commands';
 import { useApp, useWorkflow } from '../../state/hooks';
 import { ErrorText, Field, Modal } from './Modal';
+import { useSubmit } from './useSubmit';
 
 export function RejectDialog({ workflowId, onClose }: { workflowId: string; onClose: () => void }) {
   const app = useApp();
   const w = useWorkflow(workflowId);
   const [feedback, setFeedback] = useState('');
   const [replan, setReplan] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, setError, submit } = useSubmit(async () => {
+    await app.commands.reject(workflowId, feedback, replan);
+    onClose();
+  });
   const empty = feedback.trim() === '';
 
-  const submit = async () => {
-    if (empty) {
-      setError('Feedback is required: say what is wrong with the plan.');
-      return;
-    }
-    setBusy(true);
-    try {
-      await app.commands.reject(workflowId, feedback, replan);
-      onClose();
-    } catch (e) {
-      setError(errorText(e));
-      setBusy(false);
-    }
+  const send = () => {
+    if (empty) setError('Feedback is required: say what is wrong with the plan.');
+    else void submit();
   };
 
   return (
@@ -32,7 +24,7 @@ export function RejectDialog({ workflowId, onClose }: { workflowId: string; onCl
       <form
         onSubmit={(e) => {
           e.preventDefault();
-          void submit();
+          send();
         }}
       >
         <Field label="Feedback (required)">
@@ -44,7 +36,7 @@ export function RejectDialog({ workflowId, onClose }: { workflowId: string; onCl
             value={feedback}
             onChange={(e) => setFeedback(e.target.value)}
             onKeyDown={(e) => {
-              if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) void submit();
+              if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) send();
             }}
           />
           )}

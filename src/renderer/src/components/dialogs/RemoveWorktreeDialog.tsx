@@ -1,24 +1,16 @@
 import { useState } from 'react';
-import { errorText } from '../../state/commands';
 import { useApp, useRepos } from '../../state/hooks';
 import { ErrorText, Modal } from './Modal';
+import { useSubmit } from './useSubmit';
 
 export function RemoveWorktreeDialog({ worktreePath, onClose }: { worktreePath: string; onClose: () => void }) {
   const app = useApp();
   const wt = useRepos((s) => Object.values(s.worktrees).flat().find((w) => w.path === worktreePath));
   const [force, setForce] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const submit = async () => {
-    setBusy(true);
-    try {
-      await app.commands.removeWorktree(worktreePath, force);
-      onClose();
-    } catch (e) {
-      setError(errorText(e));
-      setBusy(false);
-    }
-  };
+  const { busy, error, submit } = useSubmit(async () => {
+    await app.commands.removeWorktree(worktreePath, force);
+    onClose();
+  });
   return (
     <Modal title={`Remove worktree ${wt?.branch ?? worktreePath}?`} onClose={onClose}>
       <p>

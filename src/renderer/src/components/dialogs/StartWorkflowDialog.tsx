@@ -4,6 +4,7 @@ import { isApprovalStage, type PipelineInfo } from '../../../../shared/pipeline'
 import { errorText } from '../../state/commands';
 import { useApp, useRepos } from '../../state/hooks';
 import { ErrorText, Field, Modal } from './Modal';
+import { useSubmit } from './useSubmit';
 
 /** The pipeline to preselect: "default" when it can run, else the first that can. */
 const preferred = (list: PipelineInfo[]): string => (list.find((p) => p.name === 'default' && !p.unavailable) ?? list.find((p) => !p.unavailable))?.name ?? '';
@@ -20,8 +21,17 @@ export function StartWorkflowDialog({ initialWorktree, onClose }: { initialWorkt
   const [pipelines, setPipelines] = useState<PipelineInfo[] | null>(null);
   const [pipeline, setPipeline] = useState('');
   const [queue, setQueue] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, setError, onSubmit } = useSubmit(async () => {
+    await app.commands.startWorkflow({
+      worktreePath,
+      issueId,
+      ...(title ? { title } : {}),
+      ...(description ? { description } : {}),
+      ...(pipeline ? { pipeline } : {}),
+      ...(queue ? { queue: true } : {}),
+    });
+    onClose();
+  });
 
   useEffect(() => {
     void app.commands.refreshSettings().catch(() => undefined);
@@ -45,33 +55,9 @@ export function StartWorkflowDialog({ initialWorktree, onClose }: { initialWorkt
   }, [app, worktreePath]);
 
   const chosen = pipelines?.find((p) => p.name === pipeline);
-  const submit = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      await app.commands.startWorkflow({
-        worktreePath,
-        issueId,
-        ...(title ? { title } : {}),
-        ...(description ? { description } : {}),
-        ...(pipeline ? { pipeline } : {}),
-        ...(queue ? { queue: true } : {}),
-      });
-      onClose();
-    } catch (e) {
-      setError(errorText(e));
-      setBusy(false);
-    }
-  };
-
   return (
     <Modal title="Start a workflow" onClose={onClose} className="wide">
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          void submit();
-        }}
-      >
+      <form onSubmit={onSubmit}>
         <Field label="Worktree">
           {(id) => (
             <select id={id} value={worktreePath} onChange={(e) => setWorktreePath(e.target.value)}>
