@@ -157,7 +157,7 @@ describe('startServe (in process)', () => {
   const h = () => makeHarness();
   const coreOf = (harness: ReturnType<typeof makeHarness>): ServeCore => ({
     orchestrator: harness.orch,
-    repos: new GitRepoService({ db: harness.orch.database, activeWorkflowId: () => null, settings: () => harness.orch.settings() }),
+    repos: new GitRepoService({ db: harness.orch.database, activeWorkflowId: () => null, reserveWorktree: (p, why) => harness.orch.reserveWorktree(p, why), settings: () => harness.orch.settings() }),
     close: () => harness.orch.close(),
   });
 

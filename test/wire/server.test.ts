@@ -17,7 +17,7 @@ beforeAll(async () => {
   fx = await startFixture({
     core: (h) => ({
       orchestrator: h.orch,
-      repos: new GitRepoService({ db: h.orch.database, activeWorkflowId: (p) => h.orch.activeWorkflowId(p), settings: () => h.orch.settings() }),
+      repos: new GitRepoService({ db: h.orch.database, activeWorkflowId: (p) => h.orch.activeWorkflowId(p), reserveWorktree: (p, why) => h.orch.reserveWorktree(p, why), settings: () => h.orch.settings() }),
     }),
   });
   c = await RawClient.open(fx.server);

@@ -39,6 +39,7 @@ export function createCore(options: CoreOptions): Core {
     repos: new GitRepoService({
       db: orchestrator.database,
       activeWorkflowId: (path) => orchestrator.activeWorkflowId(path),
+      reserveWorktree: (path, purpose) => orchestrator.reserveWorktree(path, purpose),
       settings: () => orchestrator.settings(),
       now: options.now,
     }),

@@ -49,6 +49,20 @@ describe('one active workflow per worktree (rule 1)', () => {
     expect(again.status).toBe('pending');
   });
 
+  it('reserves a worktree for another operation: refused while active, starts refused while held', async () => {
+    h = makeHarness();
+    h.executor.set('plan', hang);
+    const busy = h.worktree('busy');
+    const w = await h.orch.start({ worktreePath: busy, issueId: 'BUSY' });
+    expect(() => h.orch.reserveWorktree(busy, 'being removed')).toThrow(expect.objectContaining({ code: 'WORKTREE_CONFLICT', details: expect.objectContaining({ workflowId: w.id }) }));
+    const free = h.worktree('free');
+    const release = h.orch.reserveWorktree(free, 'being removed');
+    expect(() => h.orch.reserveWorktree(free, 'being removed')).toThrow(expect.objectContaining({ code: 'WORKTREE_CONFLICT' }));
+    await expect(h.orch.start({ worktreePath: free, issueId: 'X' })).rejects.toMatchObject({ code: 'WORKTREE_CONFLICT', details: { reservedFor: 'being removed' } });
+    release();
+    expect((await h.orch.start({ worktreePath: free, issueId: 'X' })).status).toBe('pending');
+  });
+
   it('refuses relative, missing and non-directory worktree paths without writing anything', async () => {
     h = makeHarness();
     await expect(h.orch.start({ worktreePath: 'relative/path', issueId: 'X' })).rejects.toMatchObject({ code: 'INVALID_INPUT' });

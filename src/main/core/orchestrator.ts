@@ -93,6 +93,8 @@ export class Orchestrator {
   private readonly byPath = new Map<string, ActiveEntry>();
   /** Worktrees whose cancelled run is still stopping its processes. */
   private readonly stopping = new Map<string, string>();
+  /** Worktrees held by another operation (e.g. being removed): no workflow may start there. */
+  private readonly reserved = new Map<string, string>();
   /** Live runs by workflow id, including cancelled ones still stopping their processes. */
   private readonly runs = new Map<string, RunHandle>();
   private closing = false;
@@ -136,6 +138,23 @@ export class Orchestrator {
   /** The id of the worktree's active workflow, or null; O(1) (used for every row of a worktree list). */
   activeWorkflowId(worktreePath: string): string | null {
     return this.byPath.get(resolve(worktreePath))?.workflowId ?? null;
+  }
+
+  /**
+   * Holds a worktree for an operation that must not overlap a workflow (removing it): refused
+   * with WORKTREE_CONFLICT while a workflow is active there, and starts there are refused until
+   * the returned release function is called. Check and hold are one synchronous step.
+   */
+  reserveWorktree(worktreePath: string, purpose: string): () => void {
+    const path = normalizeWorktreePath(worktreePath);
+    this.assertWorktreeFree(path);
+    this.reserved.set(path, purpose);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.reserved.delete(path);
+    };
   }
 
   active(): Workflow[] {
@@ -625,6 +644,13 @@ export class Orchestrator {
         `Worktree ${worktreePath} has an active workflow ${entry.workflowId} (${entry.workflow.status})`,
         { worktreePath, workflowId: entry.workflowId, status: entry.workflow.status },
       );
+    }
+    const purpose = this.reserved.get(worktreePath);
+    if (purpose) {
+      throw new SwitchyardError('WORKTREE_CONFLICT', `Worktree ${worktreePath} is ${purpose}; no workflow can start there now`, {
+        worktreePath,
+        reservedFor: purpose,
+      });
     }
     const dying = this.stopping.get(worktreePath);
     if (dying) {

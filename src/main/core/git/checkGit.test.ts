@@ -62,6 +62,7 @@ describe('GitRepoService without a usable git', () => {
     const service = new GitRepoService({
       db: openDatabase(':memory:'),
       activeWorkflowId: () => null,
+      reserveWorktree: () => () => undefined,
       settings: () => ({ worktreeRoot: null }),
       checkGit: () => {
         checks++;

@@ -14,7 +14,7 @@ const lines = (prefix: string, n: number) => Array.from({ length: n }, (_, i) =>
 
 beforeEach(async () => {
   box = sandbox();
-  service = new GitRepoService({ db: openDatabase(':memory:'), activeWorkflowId: () => null, settings: () => ({ worktreeRoot: null }) });
+  service = new GitRepoService({ db: openDatabase(':memory:'), activeWorkflowId: () => null, reserveWorktree: () => () => undefined, settings: () => ({ worktreeRoot: null }) });
   repoPath = await box.repo('repo');
   write(join(repoPath, 'modified.txt'), lines('mod', 10));
   write(join(repoPath, 'deleted.txt'), lines('del', 5));

@@ -17,6 +17,7 @@ beforeEach(async () => {
   service = new GitRepoService({
     db: h.orch.database,
     activeWorkflowId: (p) => h.orch.activeWorkflowId(p),
+    reserveWorktree: (p, purpose) => h.orch.reserveWorktree(p, purpose),
     settings: () => h.orch.settings(),
   });
   repoPath = await box.repo('repo');
@@ -74,6 +75,31 @@ describe('worktrees.remove', () => {
     expect(existsSync(path)).toBe(false);
   });
 
+  it('holds the worktree while it is removed: a start there in the meantime is refused', async () => {
+    const path = await linked('held');
+    let markHeld!: () => void;
+    const held = new Promise<void>((resolve) => (markHeld = resolve));
+    const watched = new GitRepoService({
+      db: h.orch.database,
+      activeWorkflowId: (p) => h.orch.activeWorkflowId(p),
+      reserveWorktree: (p, purpose) => {
+        const release = h.orch.reserveWorktree(p, purpose);
+        markHeld();
+        return release;
+      },
+      settings: () => h.orch.settings(),
+    });
+    const removal = watched.removeWorktree({ worktreePath: path });
+    await held;
+    await expect(h.orch.start({ worktreePath: path, issueId: 'SNEAK-IN' })).rejects.toMatchObject({
+      code: 'WORKTREE_CONFLICT',
+      message: expect.stringContaining('being removed'),
+    });
+    await removal;
+    expect(existsSync(path)).toBe(false);
+    expect(h.orch.list().items).toEqual([]);
+  });
+
   it('is refused with uncommitted changes, listing the files, and removes them with force', async () => {
     const path = await linked('dirty');
     write(join(path, 'README.md'), 'changed\n');
@@ -86,6 +112,9 @@ describe('worktrees.remove', () => {
     });
     expect(existsSync(join(path, 'notes ü.txt'))).toBe(true);
     expect(await hasBranch('dirty')).toBe(true);
+    // A refused removal releases its hold on the worktree: a workflow may start there again.
+    const started = await h.orch.start({ worktreePath: path, issueId: 'AFTER-REFUSAL' });
+    await h.orch.cancel(started.id);
 
     await service.removeWorktree({ worktreePath: path, force: true });
     expect(existsSync(path)).toBe(false);

@@ -68,11 +68,12 @@ export function describeLoss(entry: WorktreeEntry, loss: Loss, baseName: string 
 
 export interface RemoveContext {
   activeWorkflowId(path: string): string | null;
+  /** Holds the worktree so no workflow starts in it while it is removed; throws WORKTREE_CONFLICT if one is active. */
+  reserveWorktree(path: string, purpose: string): () => void;
 }
 
 export async function removeWorktree(ctx: RemoveContext, located: Located, force: boolean): Promise<void> {
-  const { entry, entries, requested } = located;
-  const mainDir = entries[0]!.path;
+  const { entry, requested } = located;
   if (entry.isMain) {
     throw invalidInput(`${entry.path} is the main worktree of its repository; Switchyard never removes it`, { worktreePath: entry.path });
   }
@@ -84,6 +85,19 @@ export async function removeWorktree(ctx: RemoveContext, located: Located, force
     });
   }
 
+  // From here to the end no workflow may start in the worktree: the check above and this hold
+  // happen in the same synchronous step, so nothing can slip in between.
+  const release = ctx.reserveWorktree(entry.path, 'being removed');
+  try {
+    await removeReserved(located, force);
+  } finally {
+    release();
+  }
+}
+
+async function removeReserved(located: Located, force: boolean): Promise<void> {
+  const { entry, entries } = located;
+  const mainDir = entries[0]!.path;
   const loss = await assessLoss(located);
   const base = baseOf(entries);
   if (!force) {

@@ -19,6 +19,8 @@ export interface RepoServiceDeps {
   db: Database.Database;
   /** O(1) from the orchestrator's memory (rule 4). */
   activeWorkflowId(worktreePath: string): string | null;
+  /** Holds a worktree while it is removed (the orchestrator refuses starts there meanwhile). */
+  reserveWorktree(worktreePath: string, purpose: string): () => void;
   settings(): { worktreeRoot: string | null };
   now?: () => Date;
   maxPatchBytes?: number;

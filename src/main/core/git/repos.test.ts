@@ -10,7 +10,7 @@ let service: GitRepoService;
 
 beforeEach(() => {
   box = sandbox();
-  service = new GitRepoService({ db: openDatabase(':memory:'), activeWorkflowId: () => null, settings: () => ({ worktreeRoot: null }) });
+  service = new GitRepoService({ db: openDatabase(':memory:'), activeWorkflowId: () => null, reserveWorktree: () => () => undefined, settings: () => ({ worktreeRoot: null }) });
 });
 afterEach(() => box.cleanup());
 

@@ -19,6 +19,7 @@ beforeEach(async () => {
   service = new GitRepoService({
     db: h.orch.database,
     activeWorkflowId: (p) => h.orch.activeWorkflowId(p),
+    reserveWorktree: (p, purpose) => h.orch.reserveWorktree(p, purpose),
     settings: () => h.orch.settings(),
   });
   repoPath = await box.repo('repo');
