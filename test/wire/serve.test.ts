@@ -1,8 +1,8 @@
 // `npm run serve` as a child process (DESIGN §4.2): the one printed line, the contract over the
 // WebSocket, a clean SIGTERM (exit 0, data kept), and start-up failures as one line and exit 1.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -21,7 +21,14 @@ let box: Sandbox;
 beforeAll(() => {
   tmp = mkdtempSync(join(tmpdir(), 'switchyard-serve-'));
   box = sandbox();
-});
+  // On a fresh clone `npm run serve` builds the window first and says so on stderr; build it here
+  // so the runs under test start from a built window and their stderr is theirs alone.
+  const root = join(import.meta.dirname, '../..');
+  if (!existsSync(join(root, 'out/renderer/index.html'))) {
+    const build = spawnSync(process.execPath, [join(root, 'node_modules/electron-vite/bin/electron-vite.js'), 'build'], { cwd: root, stdio: 'ignore' });
+    if (build.status !== 0) throw new Error('electron-vite build failed');
+  }
+}, 180_000);
 afterAll(() => {
   rmSync(tmp, { recursive: true, force: true });
   box.cleanup();
@@ -76,6 +83,25 @@ const npmServe = (args: string[], env: NodeJS.ProcessEnv = {}) => run('npm', ['r
 const tsxServe = (args: string[], env: NodeJS.ProcessEnv = {}) => run(process.execPath, ['--import', 'tsx', 'src/main/serve.ts', ...args], env);
 const wrapperServe = (args: string[], env: NodeJS.ProcessEnv = {}) => run(process.execPath, ['scripts/serve.mjs', ...args], env);
 
+/** Resolves once no process of the group is left (process death has no event for non-children). */
+async function groupGone(pgid: number, deadlineMs = 20_000): Promise<void> {
+  const deadline = Date.now() + deadlineMs;
+  const alive = () =>
+    readdirSync('/proc').some((name) => {
+      if (!/^\d+$/.test(name)) return false;
+      try {
+        const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]) === pgid;
+      } catch {
+        return false;
+      }
+    });
+  while (alive()) {
+    if (Date.now() > deadline) throw new Error(`process group ${pgid} still alive after ${deadlineMs} ms`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 describe('npm run serve (child process)', () => {
   it('prints one line, serves the contract, and shuts down cleanly on SIGTERM with its data kept', { timeout: 60_000 }, async () => {
     const dataDir = join(tmp, 'data');
@@ -104,6 +130,8 @@ describe('npm run serve (child process)', () => {
     const closed = c.closed;
     process.kill(-child.proc.pid!, 'SIGTERM');
     await child.exit;
+    // npm exits at once; the server (its grandchild, same group) is still shutting down.
+    await groupGone(child.proc.pid!);
     expect((await closed).code).toBe(1001);
     expect(child.stderr).toBe('');
     expect(existsSync(join(dataDir, 'switchyard.db-wal'))).toBe(false);
