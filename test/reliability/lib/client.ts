@@ -119,6 +119,11 @@ export class Client {
     this.wake();
   }
 
+  /** Calls sent and not answered yet. */
+  get inFlight(): number {
+    return this.pending.size;
+  }
+
   onPush(fn: (msg: { push: string; data: unknown }) => void): void {
     this.pushListeners.push(fn);
   }
@@ -210,4 +215,14 @@ export class Client {
 
 export function errorCode(a: Answer): string | null {
   return !a.ok && 'error' in a ? a.error.code : null;
+}
+
+/** The promise's value, or null if it has not settled within `ms` (the timer is cleared either way). */
+export async function within<T>(promise: Promise<T>, ms: number): Promise<T | null> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([promise, new Promise<null>((r) => (timer = setTimeout(() => r(null), ms)))]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

@@ -54,7 +54,7 @@ export const crash: Scenario = {
         }
       });
       const reached = await client.waitFor(() => client.pushes >= killAfter, 30_000);
-      const inFlight = client['pending'].size as number;
+      const inFlight = client.inFlight;
       await server.kill9();
       killed = true;
       await Promise.all(drivers);

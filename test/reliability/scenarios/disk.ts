@@ -26,6 +26,19 @@ const CLEAR_BUG =
 const OUTPUT_BUG =
   'src/main/core/pipeline/outputCollector.ts send(): one refused emit (SQLITE_BUSY while another process holds the lock, or an I/O error) silences the collector for the rest of the stage; the agent keeps running and editing, but none of its output is recorded any more and nothing tells the user';
 
+/**
+ * Lets the running agent print 30 more lines (≈ 0.6 s, eight flush periods of its output) while
+ * the trouble lasts, then makes one read: its answer comes after any write the server was stuck
+ * in, so the agent's output has met the trouble by then.
+ */
+async function agentPrintsDuringTrouble(client: Client, editor: Workflow): Promise<void> {
+  const log = join(editor.worktreePath, 'edits.log');
+  const count = () => (existsSync(log) ? readFileSync(log, 'utf8').split('\n').length : 0);
+  const from = count();
+  await pollUntil(() => count() >= from + 30, 10_000);
+  await client.call('workflows.get', { workflowId: editor.id });
+}
+
 const describe = (a: Answer) => (a.ok ? 'succeeded' : 'error' in a ? `${a.error.code}: ${a.error.message}` : `no answer: ${a.lost}`);
 
 export const disk: Scenario = {
@@ -73,6 +86,7 @@ export const disk: Scenario = {
     ctx.check('locked: reads still work (WAL readers are not blocked)', readA.ok && (readA.result as Workflow).status === 'blocked', describe(readA));
     ctx.check('locked: the server is still running', server.running);
     ctx.known('locked: the error tells the user the database is locked', [startA, approveA].every((a) => !a.ok && 'error' in a && a.error.code !== 'INTERNAL' && CLEAR.test(a.error.message)) || [startA, approveA].every((a) => !a.ok && 'error' in a && /locked|busy/i.test(a.error.message)), CLEAR_BUG, describe(startA));
+    await agentPrintsDuringTrouble(client, editor);
     lock.exec('ROLLBACK');
     release();
     lock.close();
@@ -92,11 +106,7 @@ export const disk: Scenario = {
       ctx.log(`SKIPPED the run-time read-only case: chattr +i is not possible here (${frozen.stderr.trim()})`);
     } else {
       const unfreeze = onCleanup('chattr -i', () => void spawnSync('chattr', ['-i', ...files]));
-      // Let the running agent print while the files are frozen, so that its output meets the trouble too.
-      const log2 = join(editor2.worktreePath, 'edits.log');
-      const count = () => (existsSync(log2) ? readFileSync(log2, 'utf8').split('\n').length : 0);
-      const from = count();
-      await pollUntil(() => count() >= from + 15, 10_000);
+      await agentPrintsDuringTrouble(client, editor2);
       const startB = await client.call('workflows.start', { worktreePath: worktrees[4], issueId: 'READONLY', pipeline: 'gate' });
       const approveB = await client.call('workflows.approve', { workflowId: gate2.id });
       const readB = await client.call('workflows.get', { workflowId: gate2.id });

@@ -6,7 +6,7 @@ import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import type { Workflow } from '../../../src/shared/domain';
 import { ownWorkflowIds, tempDir } from '../lib/cleanup';
-import { Client } from '../lib/client';
+import { Client, within } from '../lib/client';
 import { digest } from '../lib/db';
 import { hostileFrames } from '../lib/fuzz';
 import { Rng, seedFromEnv } from '../lib/random';
@@ -105,7 +105,7 @@ export const hostile: Scenario = {
     // Oversized frames: the connection is closed with 1009; the server lives on.
     const big = await Client.connect(server, 'oversized');
     big.sendRaw(JSON.stringify({ id: 1, method: 'workflows.get', params: { workflowId: 'x'.repeat(2 * 1024 * 1024) } }));
-    const closed = await Promise.race([big.closed, new Promise<null>((r) => setTimeout(() => r(null), 10_000))]);
+    const closed = await within(big.closed, 10_000);
     ctx.check('a 2 MB frame closes that connection with 1009 (message too big)', closed?.code === 1009, `closed: ${JSON.stringify(closed)}`);
 
     // 100 connections at once, each with one call; unauthorized ones refused.
@@ -126,7 +126,7 @@ export const hostile: Scenario = {
     ].map(async (p) => {
       const c = await p.catch(() => null);
       if (!c) return 'no connection';
-      const r = await Promise.race([c.closed, new Promise<null>((res) => setTimeout(() => res(null), 5_000))]);
+      const r = await within(c.closed, 5_000);
       const said = c.unmatched.some((m) => (m.error as { code?: string } | undefined)?.code === 'UNAUTHORIZED');
       return r?.code === 1008 && said ? 'refused' : `not refused: ${JSON.stringify(r)}`;
     }));

@@ -58,7 +58,7 @@ export const races: Scenario = {
     observer.onPush((m) => {
       if (m.push !== 'workflow') return;
       const w = m.data as Workflow;
-      if (w.status !== 'blocked' || raced.has(w.id) || issued >= total || !rng.chance(0.8)) return;
+      if (w.status !== 'blocked' || raced.has(w.id) || issued + 3 > total || !rng.chance(0.8)) return;
       raced.add(w.id);
       gateRaces++;
       const [a, b, c] = [rng.pick(clients), rng.pick(clients), rng.pick(clients)];
