@@ -57,7 +57,8 @@ function wrong(kind: Field, rng: Rng, pool: unknown[]): unknown {
   const weird = rng.pick(pool);
   const byKind: Record<Field, unknown[]> = {
     // Never a plausible path string: a schema-valid path could really create or remove something.
-    path: [42, true, null, [], {}, '', 'x'.repeat(5000), typeof weird === 'string' ? 0 : weird],
+    // (nor undefined: JSON.stringify would drop the key and leave valid params).
+    path: [42, true, null, [], {}, '', 'x'.repeat(5000), weird === undefined || typeof weird === 'string' ? 0 : weird],
     id: [7, false, null, ['a'], {}, '', 'i'.repeat(129)],
     text: [1, true, null, [1], { a: 1 }, 't'.repeat(300_000)],
     int: ['5', -1, 1.5, 1e300, null, true, [], {}, -0.0001],
