@@ -94,4 +94,14 @@ describe('errors', () => {
     expect(JSON.stringify(r)).not.toContain(process.cwd());
     expect(seen).toEqual([boom]);
   });
+
+  it('says plainly when the database is locked or cannot be written, still without paths', async () => {
+    const locked = Object.assign(new Error(`database is locked: ${process.cwd()}/data/switchyard.db`), { code: 'SQLITE_BUSY' });
+    const { handlers } = table(async () => {
+      throw locked;
+    });
+    const r = await invoke(handlers, 'settings.get', {}, { onInternalError: () => undefined });
+    expect(r).toMatchObject({ error: { code: 'INTERNAL', message: expect.stringMatching(/database is locked by another program.*nothing was changed/), details: { storage: 'SQLITE_BUSY' } } });
+    expect(JSON.stringify(r)).not.toContain(process.cwd());
+  });
 });

@@ -132,6 +132,34 @@ describe('sequence numbers (rule 3)', () => {
   });
 });
 
+describe('a disk that refuses writes', () => {
+  it('rejects the batch with a clear error, fails fast while backing off, and recovers on the next commit', async () => {
+    addWorkflow('w1');
+    await log.emit('w1', draft('before'));
+    db.pragma('busy_timeout = 50');
+    const other = new Database(file);
+    other.exec('BEGIN EXCLUSIVE');
+    const transactions = vi.spyOn(db, 'transaction');
+    try {
+      const first = await Promise.allSettled([log.emit('w1', draft('a')), log.emit('w1', draft('b'))]);
+      expect(first.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+      expect((first[0] as PromiseRejectedResult).reason).toMatchObject({ code: 'INTERNAL', message: expect.stringMatching(/locked by another program/) });
+      expect(transactions).toHaveBeenCalledTimes(1); // one try for the batch, not one per event
+
+      await expect(log.emit('w1', draft('during back-off'))).rejects.toMatchObject({ code: 'INTERNAL' });
+      expect(transactions).toHaveBeenCalledTimes(1); // refused without touching SQLite
+    } finally {
+      other.exec('ROLLBACK');
+      other.close();
+      transactions.mockRestore();
+    }
+    // A user action's transaction still tries; its commit ends the back-off.
+    log.transaction((tx) => tx.append('w1', draft('user action')));
+    expect((await log.emit('w1', draft('after'))).sequence).toBe(3);
+    expect(sequences('w1')).toEqual([1, 2, 3]);
+  });
+});
+
 describe('acknowledgement (rule 9)', () => {
   it('resolves an emit only once another connection can read the event', async () => {
     addWorkflow('w1');

@@ -16,6 +16,18 @@ import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { EventDraft, WorkflowEvent } from '../../shared/events';
 import type { EventStore } from './store/eventStore';
+import { storageError } from './store/storageError';
+
+/** Back-off after the disk refused a batch (locked by another program, I/O error): 1 s, doubling, at most 30 s. */
+const BACKOFF_MIN_MS = 1_000;
+const BACKOFF_MAX_MS = 30_000;
+
+/** Emits after close are refused with this (shutdown): producers should stop, not retry. */
+export class EventLogClosedError extends Error {
+  constructor() {
+    super('the event log is closed');
+  }
+}
 
 export interface Tx {
   /** Numbers, writes and returns an event; it is published once the transaction commits. */
@@ -45,6 +57,12 @@ export class EventLog {
   private flushTimer: NodeJS.Immediate | null = null;
   private open: OpenTx | null = null;
   private closed = false;
+  /**
+   * While the disk refuses writes, batched emits fail at once instead of each waiting out the
+   * busy timeout on the only thread (which would stall every request). A transaction asked for
+   * by a user action still tries, and any commit ends the back-off.
+   */
+  private backoff: { until: number; ms: number; error: unknown } | null = null;
 
   constructor(
     private readonly db: Database.Database,
@@ -58,7 +76,8 @@ export class EventLog {
    * transaction. The promise resolves with the stored event once it is committed.
    */
   emit(workflowId: string, draft: EventDraft): Promise<WorkflowEvent> {
-    if (this.closed) return Promise.reject(new Error('the event log is closed'));
+    if (this.closed) return Promise.reject(new EventLogClosedError());
+    if (this.backoff && Date.now() < this.backoff.until) return Promise.reject(this.backoff.error);
     return new Promise((resolve, reject) => {
       this.pending.push({ workflowId, draft, resolve, reject });
       this.flushTimer ??= setImmediate(() => this.flush());
@@ -98,9 +117,22 @@ export class EventLog {
     this.flushTimer = null;
     const batch = this.takePending();
     if (batch.length === 0) return;
-    if (this.tryWrite(batch)) return;
+    const failure = this.tryWrite(batch);
+    if (failure === null) return;
+    const storage = storageError(failure);
+    if (storage) {
+      // The disk, not a draft, is at fault: retrying one by one would only wait again per event.
+      for (const p of batch) p.reject(storage);
+      const ms = Math.min(BACKOFF_MAX_MS, Math.max(BACKOFF_MIN_MS, (this.backoff?.ms ?? 0) * 2));
+      this.backoff = { until: Date.now() + ms, ms, error: storage };
+      return;
+    }
     // One bad draft (e.g. an unknown workflow) must not sink the others: write them one by one.
-    for (const p of batch) this.tryWrite([p]);
+    if (batch.length === 1) return batch[0]!.reject(failure);
+    for (const p of batch) {
+      const e = this.tryWrite([p]);
+      if (e !== null) p.reject(e);
+    }
   }
 
   /** The last sequence handed out for a workflow (0 if none). */
@@ -123,7 +155,8 @@ export class EventLog {
     this.closed = true;
   }
 
-  private tryWrite(batch: Pending[]): boolean {
+  /** Writes a batch in one transaction; null on success, else the error (nothing resolved or rejected). */
+  private tryWrite(batch: Pending[]): unknown {
     const tx = this.newTx();
     try {
       this.open = tx;
@@ -132,13 +165,12 @@ export class EventLog {
       })();
     } catch (e) {
       this.open = null;
-      if (batch.length === 1) batch[0]!.reject(e);
-      return false;
+      return e;
     }
     this.open = null;
     this.committed(tx);
     batch.forEach((p, i) => p.resolve(tx.written[i]!));
-    return true;
+    return null;
   }
 
   private newTx(): OpenTx {
@@ -172,6 +204,7 @@ export class EventLog {
   }
 
   private committed(tx: OpenTx): void {
+    this.backoff = null;
     for (const [id, n] of tx.counters) this.last.set(id, n);
     // Publish per workflow, in sequence order, then the other after-commit hooks.
     const byWorkflow = new Map<string, WorkflowEvent[]>();

@@ -6,6 +6,7 @@ import { RequestSchema, contract, isMethod, type ErrorBody, type Method, type Re
 import type { Reply } from '../../shared/bridge';
 import { isSwitchyardError } from '../../shared/errors';
 import type { Handler, Handlers } from './handlers';
+import { storageError } from '../core/store/storageError';
 
 export interface DispatchOptions {
   /** Told of every error that is not a SwitchyardError (a bug or an I/O fault): log it here. */
@@ -32,6 +33,9 @@ export function toErrorBody(method: string, e: unknown, options: DispatchOptions
     return e.details === undefined ? { code: e.code, message: e.message } : { code: e.code, message: e.message, details: e.details };
   }
   (options.onInternalError ?? defaultInternalError)(method, e);
+  // A locked, read-only or failing disk is not a bug: say what is wrong (details name the SQLite code).
+  const storage = storageError(e);
+  if (storage) return { code: storage.code, message: storage.message, details: storage.details! };
   return { code: 'INTERNAL', message: `Internal error while handling ${isMethod(method) ? method : 'the request'}; see the Switchyard log` };
 }
 

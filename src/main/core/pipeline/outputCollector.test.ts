@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { EventDraft } from '../../../shared/events';
 import { OutputCollector } from './outputCollector';
+import { EventLogClosedError } from '../eventLog';
 
 /** An emit whose commits the test releases by hand. */
 function manualLog() {
@@ -116,10 +117,43 @@ describe('OutputCollector', () => {
     expect(log.drafts).toEqual([]);
   });
 
-  it('stops writing, without throwing, when the log refuses events', async () => {
+  it('keeps recording after the log refused some events, and says what was lost', async () => {
+    const stored: EventDraft[] = [];
+    let refuse = true;
+    let refused = 0;
+    let twoRefused!: () => void;
+    const bothRefused = new Promise<void>((r) => (twoRefused = r));
+    const c = new OutputCollector({
+      emit: async (d) => {
+        if (refuse) {
+          if (++refused === 2) twoRefused();
+          throw Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' });
+        }
+        stored.push(d);
+      },
+      flushMs: 1,
+      agent: 'a',
+      stage: 's',
+      budgetBytes: 1024 * 1024,
+      maxEventBytes: 10,
+    });
+    c.push('stdout', Buffer.from('lost one\n'));
+    c.push('stdout', Buffer.from('lost two\n'));
+    await bothRefused;
+    refuse = false;
+    c.push('stdout', Buffer.from('kept\n'));
+    await c.finish();
+    expect(stored.filter((d) => d.type === 'agent_output').map((d) => d.message)).toEqual(['kept\n']);
+    const warnings = stored.filter((d) => d.type === 'system_warning').map((d) => d.data!);
+    expect(warnings.every((w) => w.reason === 'output_lost' && w.error === 'database is locked')).toBe(true);
+    expect(warnings.reduce((n, w) => n + (w.lostEvents as number), 0)).toBe(2);
+    expect(warnings.reduce((n, w) => n + (w.lostBytes as number), 0)).toBe(18);
+  });
+
+  it('stops writing, without throwing, once the log is closed', async () => {
     let calls = 0;
     const c = new OutputCollector({
-      emit: () => (calls++, Promise.reject(new Error('the event log is closed'))),
+      emit: () => (calls++, Promise.reject(new EventLogClosedError())),
       agent: 'a',
       stage: 's',
       budgetBytes: 1024 * 1024,

@@ -3,6 +3,7 @@
 // streams are paused while too many emits wait for their commit), and a per-stage budget past
 // which only a rolling tail is kept and the middle is dropped.
 import type { EventDraft } from '../../../shared/events';
+import { EventLogClosedError } from '../eventLog';
 import { charBoundary, completeLength, cutPoint, TailBuffer } from './bytes';
 
 export type OutputStream = 'stdout' | 'stderr';
@@ -63,6 +64,8 @@ export class OutputCollector {
   private inFlight = 0;
   private paused = false;
   private silenced = false;
+  /** Output events the log refused (locked or failing disk) since the last report of them. */
+  private lost = { events: 0, bytes: 0, reason: '' };
   private readonly settled = new Set<Promise<unknown>>();
 
   constructor(private readonly o: OutputCollectorOptions) {
@@ -122,6 +125,9 @@ export class OutputCollector {
         this.overflow = [];
       }
     }
+    await Promise.allSettled([...this.settled]);
+    // Losses that no later event reported yet: one last try to say so.
+    this.reportLost();
     await Promise.allSettled([...this.settled]);
     return this.stats;
   }
@@ -242,9 +248,14 @@ export class OutputCollector {
     if (this.inFlight >= this.maxInFlight) this.setPaused(true);
     const done: Promise<unknown> = this.o
       .emit(draft)
-      .catch(() => {
-        // The log is closed (shutdown) or refused the event: stop writing to it.
-        this.silence();
+      .then(() => this.reportLost())
+      .catch((e: unknown) => {
+        // Closed (shutdown): nothing more goes to this log. Anything else (a locked or failing
+        // disk) loses this event only: keep going, and say what was lost once writes work again.
+        if (e instanceof EventLogClosedError) return this.silence();
+        this.lost.events++;
+        this.lost.bytes += Buffer.byteLength(draft.message);
+        this.lost.reason ||= e instanceof Error ? e.message : String(e);
       })
       .finally(() => {
         this.settled.delete(done);
@@ -252,6 +263,18 @@ export class OutputCollector {
         if (this.inFlight <= this.maxInFlight / 2) this.setPaused(false);
       });
     this.settled.add(done);
+  }
+
+  private reportLost(): void {
+    if (this.lost.events === 0 || this.silenced) return;
+    const { events, bytes, reason } = this.lost;
+    this.lost = { events: 0, bytes: 0, reason: '' };
+    this.send({
+      agent: 'system',
+      type: 'system_warning',
+      message: `Stage ${this.o.stage}: ${events} output event${events === 1 ? '' : 's'} (${kib(bytes)}) could not be recorded (${reason}); output is recorded again from here`,
+      data: { stage: this.o.stage, reason: 'output_lost', lostEvents: events, lostBytes: bytes, error: reason },
+    });
   }
 
   private setPaused(paused: boolean): void {
