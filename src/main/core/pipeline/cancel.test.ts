@@ -7,7 +7,7 @@ import { ProcessExecutor } from './processExecutor';
 import { agent, eventsOf, makeRepo, markedAlive, waitForEvent } from './testing';
 
 const GRACE_MS = 300;
-let h: Harness;
+let h: Harness<ProcessExecutor>;
 afterEach(async () => h?.cleanup());
 
 const plan = { name: 'plan', agent: 'architect', run: agent('plan.mjs'), captureAs: 'plan' };
@@ -31,7 +31,7 @@ const cases: { kind: string; stages: unknown[]; approveFirst?: boolean; gate?: b
 describe('cancel', () => {
   for (const c of cases) {
     it(`during ${c.kind} leaves no process alive within grace + 1 s`, async () => {
-      h = makeHarness({ executor: new ProcessExecutor() as never, pipelines: new FilePipelineSource() });
+      h = makeHarness({ executor: new ProcessExecutor(), pipelines: new FilePipelineSource() });
       h.orch.updateSettings({ killGraceMs: GRACE_MS });
       const repo = await makeRepo(h.dir, {}, { pipelines: { default: { stages: c.stages } } });
       const wf = await h.orch.start({ worktreePath: repo, issueId: 'CANCEL-1' });
@@ -58,7 +58,7 @@ describe('cancel', () => {
   }
 
   it('on shutdown (close) kills the running stage too', async () => {
-    h = makeHarness({ executor: new ProcessExecutor() as never, pipelines: new FilePipelineSource() });
+    h = makeHarness({ executor: new ProcessExecutor(), pipelines: new FilePipelineSource() });
     h.orch.updateSettings({ killGraceMs: GRACE_MS });
     const repo = await makeRepo(h.dir, {}, { pipelines: { default: { stages: [{ name: 'x', agent: 'developer', run: stubborn() }] } } });
     const wf = await h.orch.start({ worktreePath: repo, issueId: 'CLOSE-1' });

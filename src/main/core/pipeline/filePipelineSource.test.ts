@@ -148,11 +148,11 @@ describe('FilePipelineSource', () => {
 });
 
 describe('starting a workflow whose CLI is missing', () => {
-  let h: Harness;
+  let h: Harness<ProcessExecutor>;
   afterEach(async () => h?.cleanup());
 
   it('is refused clearly and leaves no workflow behind', async () => {
-    h = makeHarness({ executor: new ProcessExecutor() as never, pipelines: new FilePipelineSource({ path: () => join(h.dir, 'empty-path') }) });
+    h = makeHarness({ executor: new ProcessExecutor(), pipelines: new FilePipelineSource({ path: () => join(h.dir, 'empty-path') }) });
     const wt = h.worktree('wt');
     await expect(h.orch.start({ worktreePath: wt, issueId: 'M-1' })).rejects.toMatchObject({
       code: 'INVALID_INPUT',

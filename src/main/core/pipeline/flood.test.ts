@@ -9,7 +9,7 @@ import { agent, eventsOf, makeRepo } from './testing';
 
 const MB = 1024 * 1024;
 const BUDGET = 1 * MB;
-let h: Harness;
+let h: Harness<ProcessExecutor>;
 afterEach(async () => h?.cleanup());
 
 function dbBytes(): number {
@@ -19,7 +19,7 @@ function dbBytes(): number {
 
 describe('output flood', () => {
   it('keeps memory and the database bounded, warns, and completes', async () => {
-    h = makeHarness({ executor: new ProcessExecutor() as never, pipelines: new FilePipelineSource() });
+    h = makeHarness({ executor: new ProcessExecutor(), pipelines: new FilePipelineSource() });
     h.orch.updateSettings({ outputBudgetBytes: BUDGET });
     const repo = await makeRepo(h.dir, {}, { pipelines: { default: { stages: [{ name: 'flood', agent: 'developer', run: agent('flood.mjs', '--mb', '100') }] } } });
     global.gc?.();

@@ -9,11 +9,11 @@ import { FilePipelineSource } from './filePipelineSource';
 import { ProcessExecutor } from './processExecutor';
 import { agent, makeRepo } from './testing';
 
-let h: Harness;
+let h: Harness<ProcessExecutor>;
 let savedHome: string | undefined;
 let home: string;
 beforeEach(() => {
-  h = makeHarness({ executor: new ProcessExecutor() as never, pipelines: new FilePipelineSource() });
+  h = makeHarness({ executor: new ProcessExecutor(), pipelines: new FilePipelineSource() });
   savedHome = process.env.HOME;
   home = join(h.dir, 'home');
   mkdirSync(home);

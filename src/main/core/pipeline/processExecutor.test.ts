@@ -8,11 +8,11 @@ import { FilePipelineSource } from './filePipelineSource';
 import { ProcessExecutor } from './processExecutor';
 import { agent, eventsOf, makeRepo, markedAlive, typeSequence, waitForEvent } from './testing';
 
-let h: Harness;
+let h: Harness<ProcessExecutor>;
 afterEach(async () => h?.cleanup());
 
-function harness(options: ConstructorParameters<typeof ProcessExecutor>[0] = {}): Harness {
-  h = makeHarness({ executor: new ProcessExecutor({ scanIntervalMs: 60_000, ...options }) as never, pipelines: new FilePipelineSource() });
+function harness(options: ConstructorParameters<typeof ProcessExecutor>[0] = {}): Harness<ProcessExecutor> {
+  h = makeHarness({ executor: new ProcessExecutor({ scanIntervalMs: 60_000, ...options }), pipelines: new FilePipelineSource() });
   h.orch.updateSettings({ killGraceMs: 300 });
   return h;
 }

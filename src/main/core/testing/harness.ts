@@ -5,13 +5,14 @@ import { join } from 'node:path';
 import type { Workflow } from '../../../shared/domain';
 import type { WorkflowStatus } from '../../../shared/status';
 import { Orchestrator, type OrchestratorOptions } from '../orchestrator';
+import type { StageExecutor } from '../runner';
 import { InProcessExecutor } from './inProcessExecutor';
 import { STANDARD_STAGES, StaticPipelines } from './staticPipelines';
 
-export interface Harness {
+export interface Harness<E extends StageExecutor = InProcessExecutor> {
   dir: string;
   dataDir: string;
-  executor: InProcessExecutor;
+  executor: E;
   orch: Orchestrator;
   worktree(name: string): string;
   reopen(options?: Partial<OrchestratorOptions>): Orchestrator;
@@ -19,14 +20,17 @@ export interface Harness {
   cleanup(): Promise<void>;
 }
 
-export function makeHarness(options: Partial<OrchestratorOptions> = {}): Harness {
+/** With no executor given, stages run in process (an InProcessExecutor the test can program). */
+export function makeHarness(options?: Partial<Omit<OrchestratorOptions, 'executor'>>): Harness;
+export function makeHarness<E extends StageExecutor>(options: Partial<Omit<OrchestratorOptions, 'executor'>> & { executor: E }): Harness<E>;
+export function makeHarness(options: Partial<OrchestratorOptions> = {}): Harness<StageExecutor> {
   const dir = mkdtempSync(join(tmpdir(), 'switchyard-test-'));
   const dataDir = join(dir, 'data');
-  const executor = (options.executor as InProcessExecutor | undefined) ?? new InProcessExecutor();
+  const executor = options.executor ?? new InProcessExecutor();
   const pipelines = options.pipelines ?? new StaticPipelines({ default: STANDARD_STAGES });
   const open = (extra: Partial<OrchestratorOptions> = {}) =>
     Orchestrator.open({ dataDir, executor, pipelines, ...options, ...extra });
-  const h: Harness = {
+  const h: Harness<StageExecutor> = {
     dir,
     dataDir,
     executor,
