@@ -120,19 +120,28 @@ it('a forced disconnect mid-stream is repaired by the gap filler', async () => {
   });
   for (const ws of fx.server.ws.clients) ws.terminate();
   await away;
+  // Every event of the second half must have been pushed (to nobody) before the client returns.
+  // The targets are only known once all emits are committed: checking earlier could match a
+  // moment between batches and let the last pushes arrive after the reconnect.
   const pushedEnd = new Map<string, number>();
-  const allPushed = new Promise<void>((resolve) => {
-    const off = fx.server.hub.add((p) => {
-      if (p.push !== 'events') return;
-      pushedEnd.set(p.data.workflowId, p.data.events.at(-1)!.sequence);
-      if (ids.every((id) => pushedEnd.get(id) === fx.h.orch.lastSequence(id))) {
-        off();
-        resolve();
-      }
-    });
+  let targets: Map<string, number> | null = null;
+  let allPushed!: () => void;
+  const pushed = new Promise<void>((resolve) => (allPushed = resolve));
+  const check = () => {
+    if (targets && ids.every((id) => (pushedEnd.get(id) ?? 0) >= targets!.get(id)!)) {
+      off();
+      allPushed();
+    }
+  };
+  const off = fx.server.hub.add((p) => {
+    if (p.push !== 'events') return;
+    pushedEnd.set(p.data.workflowId, p.data.events.at(-1)!.sequence);
+    check();
   });
   await emitConcurrently(ids);
-  await allPushed;
+  targets = new Map(ids.map((id) => [id, fx.h.orch.lastSequence(id)]));
+  check();
+  await pushed;
   cutOff = false;
 
   await Promise.all(ids.map((id) => f.caughtUp(id, fx.h.orch.lastSequence(id))));
