@@ -28,7 +28,8 @@ declare const requestAnimationFrame: (callback: (time: number) => void) => void;
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const STATIC_DIR = join(ROOT, 'out/renderer');
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
+// --enable-precise-memory-info: without it performance.memory is bucketed and P5's heap figure meaningless.
+const CHROMIUM_ARGS = ['--enable-precise-memory-info', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
 
 interface Rig {
   served: Served;
