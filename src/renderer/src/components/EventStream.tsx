@@ -1,4 +1,4 @@
-import { useVirtualizer } from '@tanstack/react-virtual';
+import { defaultRangeExtractor, useVirtualizer, type Range } from '@tanstack/react-virtual';
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { WorkflowEvent } from '../../../shared/events';
 import { filterEvents, isFiltering } from '../lib/eventFilter';
@@ -10,6 +10,17 @@ import { EventRow } from './EventRow';
 
 const ROW = 26;
 const EMPTY: readonly WorkflowEvent[] = [];
+
+/**
+ * The rows while following: the last ones, as many as the range visible at the current offset
+ * holds, plus the overscan. The virtualizer's own range follows the scroll offset, which it reads
+ * from a scroll event one frame after the layout effect below has scrolled to the new end; with
+ * this range the new rows are in the DOM, scrolled into view, in the frame that applies them.
+ */
+function tailRange(range: Range): number[] {
+  const start = Math.max(0, range.count - 1 - (range.endIndex - range.startIndex) - range.overscan);
+  return Array.from({ length: range.count - start }, (_, i) => start + i);
+}
 
 /** The live event stream: virtualized, follows the tail unless scrolled up, pages older on demand. */
 export function EventStream({ workflowId }: { workflowId: string }) {
@@ -32,6 +43,7 @@ export function EventStream({ workflowId }: { workflowId: string }) {
     estimateSize: () => ROW,
     overscan: 12,
     getItemKey: (i) => shown[i]!.sequence,
+    rangeExtractor: detached ? defaultRangeExtractor : tailRange,
   });
 
   // Older events were put in front: keep what the reader looks at in place.
