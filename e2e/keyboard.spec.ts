@@ -43,8 +43,11 @@ test('the whole flow from the keyboard alone', async ({ ui, page }) => {
   await page.keyboard.press('j');
   await page.keyboard.press('Enter');
   await page.keyboard.press('n');
+  const second = ui.dialog('Start a workflow');
+  await expect(second.getByLabel('Issue id')).toBeFocused();
   await page.keyboard.type('SW-31');
   await page.keyboard.press('Enter');
+  await expect(second).toBeHidden();
   await expect(ui.status).toHaveText('Needs approval');
   await page.keyboard.press('r');
   const reject = ui.dialog('Reject the plan of SW-31');

@@ -54,6 +54,8 @@ export function StartWorkflowDialog({ initialWorktree, onClose }: { initialWorkt
     };
   }, [app, worktreePath]);
 
+  // While the list loads, submitting starts the core's `default` pipeline (the one preselected in
+  // most repositories), so a fast Enter is never silently ignored.
   const chosen = pipelines?.find((p) => p.name === pipeline);
   return (
     <Modal title="Start a workflow" onClose={onClose} className="wide">
@@ -116,7 +118,7 @@ export function StartWorkflowDialog({ initialWorktree, onClose }: { initialWorkt
         <ErrorText error={error} />
         <div className="buttons">
           <button type="button" onClick={onClose}>Close</button>
-          <button type="submit" className="primary" disabled={busy || !worktreePath || issueId.trim() === '' || !pipeline}>
+          <button type="submit" className="primary" disabled={busy || !worktreePath || issueId.trim() === '' || (pipelines !== null && !pipeline)}>
             Start workflow
           </button>
         </div>
