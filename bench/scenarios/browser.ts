@@ -1,7 +1,6 @@
 // P4 (emit -> row in the DOM) and P5 (open a workflow with 100,000 events): the headless server
 // in this process, the real renderer in Debian Chromium.
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -11,6 +10,7 @@ import { git, makeRepo } from '../../src/main/core/pipeline/testing';
 import { InProcessExecutor, hang } from '../../src/main/core/testing/inProcessExecutor';
 import { StaticPipelines } from '../../src/main/core/testing/staticPipelines';
 import { startServe, type Served } from '../../src/main/server/serveRuntime';
+import buildWindowIfStale from '../../e2e/globalSetup';
 import { percentile, type Figure } from '../stats';
 import type { Sizes } from './core';
 
@@ -41,10 +41,7 @@ interface Rig {
 }
 
 async function rig(): Promise<Rig> {
-  if (!existsSync(join(STATIC_DIR, 'index.html'))) {
-    const r = spawnSync(process.execPath, [join(ROOT, 'node_modules/electron-vite/bin/electron-vite.js'), 'build'], { cwd: ROOT, stdio: 'ignore' });
-    if (r.status !== 0) throw new Error('electron-vite build failed');
-  }
+  buildWindowIfStale(); // the e2e suite's rule: rebuild when out/renderer is missing or older than its sources
   const dir = mkdtempSync(join(tmpdir(), 'switchyard-bench-ui-'));
   const repo = await makeRepo(dir);
   await git(repo, 'branch', '-M', 'main');
