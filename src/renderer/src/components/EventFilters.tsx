@@ -1,14 +1,18 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useMemo, useRef } from 'react';
 import { EVENT_TYPES, BUILTIN_AGENTS, type EventType } from '../../../shared/events';
-import { agentsOf, isFiltering, NO_FILTER } from '../lib/eventFilter';
+import { isFiltering, NO_FILTER } from '../lib/eventFilter';
 import { withKey } from '../lib/keymap';
 import { useApp, useEvents, useUi } from '../state/hooks';
+
+const NO_AGENTS: readonly string[] = [];
 
 export function EventFilters({ workflowId, shown, loaded }: { workflowId: string; shown: number; loaded: number }) {
   const app = useApp();
   const filter = useUi((s) => s.filter);
   const searchRequest = useUi((s) => s.searchRequest);
-  const agents = useEvents((s) => agentsOf(s.logs[workflowId]?.events ?? [], BUILTIN_AGENTS).join('\n')).split('\n');
+  // The log keeps its agents incrementally: no scan of every loaded event per pushed batch.
+  const seen = useEvents((s) => s.logs[workflowId]?.agents ?? NO_AGENTS);
+  const agents = useMemo(() => [...new Set([...BUILTIN_AGENTS, ...seen])].sort(), [seen]);
   const input = useRef<HTMLInputElement>(null);
   const set = (patch: Partial<typeof filter>) => app.stores.ui.setState((s) => ({ filter: { ...s.filter, ...patch } }));
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { WorkflowEvent } from '../../../shared/events';
-import { agentsOf, filterEvents, isFiltering, NO_FILTER } from './eventFilter';
+import { filterEvents, isFiltering, NO_FILTER } from './eventFilter';
 
 const ev = (sequence: number, type: WorkflowEvent['type'], agent: string, message: string): WorkflowEvent => ({
   id: `e${sequence}`, workflowId: 'w', sequence, timestamp: '2025-01-01T00:00:00Z', type, agent, message,
@@ -22,8 +22,5 @@ describe('filterEvents', () => {
     expect(filterEvents(events, { ...NO_FILTER, agents: ['developer'] }).map((e) => e.sequence)).toEqual([3, 4]);
     expect(filterEvents(events, { ...NO_FILTER, text: 'CODE' }).map((e) => e.sequence)).toEqual([2, 3]);
     expect(filterEvents(events, { types: ['agent_output'], agents: ['developer'], text: 'code' }).map((e) => e.sequence)).toEqual([3]);
-  });
-  it('lists the agents seen plus the built-in ones', () => {
-    expect(agentsOf([ev(1, 'agent_output', 'linter', 'x')], ['system', 'architect'])).toEqual(['architect', 'linter', 'system']);
   });
 });

@@ -26,9 +26,3 @@ export function filterEvents(events: readonly WorkflowEvent[], filter: EventFilt
   return events.filter((e) => matches(e, filter, needle));
 }
 
-/** The agents that appear in the loaded events, plus the built-in ones, sorted. */
-export function agentsOf(events: readonly WorkflowEvent[], builtin: readonly string[]): string[] {
-  const seen = new Set<string>(builtin);
-  for (const e of events) seen.add(e.agent);
-  return [...seen].sort();
-}

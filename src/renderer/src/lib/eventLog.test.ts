@@ -61,4 +61,14 @@ describe('prependEvents', () => {
     const log = prependEvents(tail, [ev(2), ev(3), ev(7), ev(8), ev(9), ev(10), ev(11)]);
     expect(seqs(log.events)).toEqual([7, 8, 9, 10, 11, 12]);
   });
+
+  it('keeps the agents of the loaded events, sorted, and the same array while none is new', () => {
+    const withAgent = (seq: number, agent: string) => ({ ...ev(seq), agent });
+    const a = appendEvents(emptyLog(), [withAgent(5, 'reviewer'), withAgent(6, 'developer')]).log;
+    expect(a.agents).toEqual(['developer', 'reviewer']);
+    const b = appendEvents(a, [withAgent(7, 'developer')]).log;
+    expect(b.agents).toBe(a.agents);
+    const c = prependEvents(b, [withAgent(4, 'architect')]);
+    expect(c.agents).toEqual(['architect', 'developer', 'reviewer']);
+  });
 });

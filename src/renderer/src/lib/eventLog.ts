@@ -11,9 +11,20 @@ export interface EventLog {
   status: 'loading' | 'ready' | 'error';
   error: string | null;
   loadingOlder: boolean;
+  /** The agents of the loaded events, sorted; the same array until a new agent appears (cheap to select). */
+  agents: readonly string[];
 }
 
-export const emptyLog = (): EventLog => ({ events: [], first: 0, last: 0, status: 'loading', error: null, loadingOlder: false });
+export const emptyLog = (): EventLog => ({ events: [], first: 0, last: 0, status: 'loading', error: null, loadingOlder: false, agents: [] });
+
+/** Adds the agents of `events` to `agents`, returning the same array when none is new. */
+function withAgents(agents: readonly string[], events: readonly WorkflowEvent[]): readonly string[] {
+  let added: Set<string> | null = null;
+  for (const e of events) {
+    if (!agents.includes(e.agent) && !added?.has(e.agent)) (added ??= new Set()).add(e.agent);
+  }
+  return added ? [...agents, ...added].sort() : agents;
+}
 
 /** There is something before the loaded range (sequence 1 is the first event of a workflow). */
 export const hasOlder = (log: EventLog): boolean => log.first > 1;
@@ -37,7 +48,7 @@ export function appendEvents(log: EventLog, batch: readonly WorkflowEvent[]): { 
   if (accepted.length === 0) return { log, gapAfter };
   const events = log.events.concat(accepted);
   return {
-    log: { ...log, events, first: events[0]!.sequence, last: events[events.length - 1]!.sequence },
+    log: { ...log, events, first: events[0]!.sequence, last: events[events.length - 1]!.sequence, agents: withAgents(log.agents, accepted) },
     gapAfter,
   };
 }
@@ -59,5 +70,5 @@ export function prependEvents(log: EventLog, page: readonly WorkflowEvent[]): Ev
   }
   if (kept.length === 0) return { ...log, loadingOlder: false };
   const events = kept.concat(log.events);
-  return { ...log, events, first: events[0]!.sequence, loadingOlder: false };
+  return { ...log, events, first: events[0]!.sequence, loadingOlder: false, agents: withAgents(log.agents, kept) };
 }
