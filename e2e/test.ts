@@ -61,25 +61,35 @@ export class Ui {
   async renderedSequences(): Promise<Map<number, string>> {
     const seen = new Map<number, string>();
     const el = this.stream;
+    // Two frames after each scroll: the virtualizer learns the position from the scroll event and
+    // renders the rows of the new range in the frame after it.
+    const frames = () =>
+      el.evaluate(() => {
+        const g = globalThis as unknown as { requestAnimationFrame(cb: () => void): void };
+        return new Promise<void>((r) => g.requestAnimationFrame(() => g.requestAnimationFrame(r)));
+      });
     await el.evaluate((node) => (node.scrollTop = 0));
+    await frames();
     for (let guard = 0; guard < 500; guard++) {
+      const first = Number(await el.getAttribute('data-first'));
       const rows = await el.locator('[role=listitem]').evaluateAll((items) =>
-        items.map((i) => [Number(i.getAttribute('data-seq')), i.querySelector('.ev-msg')?.textContent ?? ''] as const),
+        items.map((i) => [Number(i.getAttribute('data-seq')), Number(i.getAttribute('data-index')), i.querySelector('.ev-msg')?.textContent ?? ''] as const),
       );
-      for (const [seq, msg] of rows) seen.set(seq, msg);
+      for (const [seq, index, msg] of rows) {
+        // The list is in sequence order: row i of the virtual list holds sequence first + i.
+        if (seq !== first + index) throw new Error(`row ${index} shows sequence ${seq}, expected ${first + index}`);
+        seen.set(seq, msg);
+      }
       const done = await el.evaluate((node) => {
         if (node.scrollTop + node.clientHeight >= node.scrollHeight - 1) return true;
         node.scrollTop += Math.max(50, node.clientHeight - 60);
         return false;
       });
       if (done) break;
-      // let the virtualizer render the rows of the new position
-      await el.evaluate(() => {
-      const g = globalThis as unknown as { requestAnimationFrame(cb: () => void): void };
-      return new Promise<void>((r) => g.requestAnimationFrame(() => g.requestAnimationFrame(r)));
-    });
+      await frames();
     }
-    return seen;
+    // In sequence order, whatever order the rows were met in while scrolling.
+    return new Map([...seen].sort(([a], [b]) => a - b));
   }
 
   async screenshot(name: string): Promise<void> {
