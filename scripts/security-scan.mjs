@@ -3,9 +3,12 @@
 // reason beside it.
 //
 // Electronegativity's SARIF carries no severity (its `level` only says whether a finding needs
-// manual review), so the same scan is also written as CSV, which has it; every SARIF result is
-// matched to its CSV row by rule, file and line. A result without a known severity fails too.
+// manual review), so the same scan is also run through the package's API, whose issues carry it;
+// every SARIF result is matched to an issue by rule, file and line. A result without a known
+// severity fails too. (The CLI's CSV output would carry severities, but it writes its header and
+// its rows with two unordered async writes, and in CI the header overwrote the first row.)
 import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,46 +16,14 @@ import { fileURLToPath } from 'node:url';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const FAILING = new Set(['HIGH', 'MEDIUM']);
 
-/** Parses CSV with quoted fields ("" escapes a quote). */
-export function parseCsv(text) {
-  const rows = [];
-  let row = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      row.push(field);
-      field = '';
-    } else if (c === '\n' || c === '\r') {
-      if (c === '\r' && text[i + 1] === '\n') i++;
-      row.push(field);
-      if (row.some((f) => f.trim() !== '')) rows.push(row);
-      row = [];
-      field = '';
-    } else field += c;
-  }
-  row.push(field);
-  if (row.some((f) => f.trim() !== '')) rows.push(row);
-  return rows;
-}
-
 const keyOf = (rule, file, line) => `${rule}|${file}|${Math.max(1, Number(line) || 0)}`;
 
-/** SARIF results with the severity from the CSV rows of the same scan. */
-export function findings(sarif, csvRows) {
+/** SARIF results with the severity of the matching issue (`{rule, file, line, severity}`) of the same scan. */
+export function findings(sarif, issues) {
   const severities = new Map();
-  for (const [rule, severity, , file, location] of csvRows.slice(1)) {
-    const line = (location ?? '').split(':')[0];
-    const key = keyOf(rule.trim(), file.trim(), line);
-    severities.set(key, [...(severities.get(key) ?? []), severity.trim().toUpperCase()]);
+  for (const { rule, file, line, severity } of issues) {
+    const key = keyOf(rule, file, line);
+    severities.set(key, [...(severities.get(key) ?? []), String(severity).toUpperCase()]);
   }
   const run = sarif?.runs?.[0];
   if (!run || !Array.isArray(run.results)) throw new Error('electronegativity wrote no SARIF results array');
@@ -75,6 +46,16 @@ function electronVersion() {
   return JSON.parse(readFileSync(join(root, 'node_modules', 'electron', 'package.json'), 'utf8')).version;
 }
 
+/** The same scan through the package's API: its issues carry their severity. */
+async function issuesWithSeverity(input) {
+  const run = createRequire(import.meta.url)('@doyensec/electronegativity');
+  const result = await run(
+    { input, isRelative: true, electronVersionOverride: electronVersion(), customScan: [], excludeFromScan: [], parserPlugins: [] },
+    false,
+  );
+  return result.issues.map((i) => ({ rule: i.id, file: i.file, line: i.location?.line ?? 1, severity: i.severity?.name ?? 'UNKNOWN' }));
+}
+
 function scan(input, output) {
   const cli = join(root, 'node_modules', '@doyensec', 'electronegativity', 'dist', 'index.js');
   const argv = [cli, '-i', input, '-o', output, '-r', '-e', electronVersion(), '-v', 'false'];
@@ -91,12 +72,11 @@ async function main(args) {
   const outDir = join(root, 'out', 'security');
   mkdirSync(outDir, { recursive: true });
   const sarifFile = join(outDir, 'electronegativity.sarif');
-  const csvFile = join(outDir, 'electronegativity.csv');
   // `--input DIR` scans another tree (used to check that the gate does fail).
   const at = args.indexOf('--input');
   const input = at >= 0 && args[at + 1] ? resolve(args[at + 1]) : join(root, 'src');
-  await Promise.all([scan(input, sarifFile), scan(input, csvFile)]);
-  const list = findings(JSON.parse(readFileSync(sarifFile, 'utf8')), parseCsv(readFileSync(csvFile, 'utf8')));
+  const [, issues] = await Promise.all([scan(input, sarifFile), issuesWithSeverity(input)]);
+  const list = findings(JSON.parse(readFileSync(sarifFile, 'utf8')), issues);
   const bad = failing(list);
   for (const f of list) console.log(`${FAILING.has(f.severity) || f.severity === 'UNKNOWN' ? 'FAIL' : 'note'} ${f.severity.padEnd(13)} ${f.rule} ${f.file}:${f.line}`);
   if (bad.length) {
