@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { METHODS, contract, type Method } from '../../src/shared/contract';
 import { ERROR_CODES } from '../../src/shared/errors';
-import { GitRepoService } from '../../src/main/core/git';
+import { repoServiceFor } from '../../src/main/core/createCore';
 import { gate } from '../../src/main/core/testing/inProcessExecutor';
 import { RawClient, databaseDigest, startFixture, type ServerFixture } from './helpers';
 
@@ -32,7 +32,7 @@ beforeAll(async () => {
   fx = await startFixture({
     core: (h) => ({
       orchestrator: h.orch,
-      repos: new GitRepoService({ db: h.orch.database, activeWorkflowId: (p) => h.orch.activeWorkflowId(p), reserveWorktree: (p, why) => h.orch.reserveWorktree(p, why), settings: () => h.orch.settings() }),
+      repos: repoServiceFor(h.orch),
     }),
   });
   // Some data to read: one blocked workflow, one completed, one running (held in its stage).

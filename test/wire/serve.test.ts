@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sandbox, type Sandbox } from '../../src/main/core/git/gitFixture';
 import { makeHarness } from '../../src/main/core/testing/harness';
-import { GitRepoService } from '../../src/main/core/git';
+import { repoServiceFor } from '../../src/main/core/createCore';
 import { parseServeArgs } from '../../src/main/server/args';
 import { StartupError, startServe, type ServeCore } from '../../src/main/server/serveRuntime';
 import { RawClient } from './helpers';
@@ -185,7 +185,7 @@ describe('startServe (in process)', () => {
   const h = () => makeHarness();
   const coreOf = (harness: ReturnType<typeof makeHarness>): ServeCore => ({
     orchestrator: harness.orch,
-    repos: new GitRepoService({ db: harness.orch.database, activeWorkflowId: () => null, reserveWorktree: (p, why) => harness.orch.reserveWorktree(p, why), settings: () => harness.orch.settings() }),
+    repos: repoServiceFor(harness.orch),
     close: () => harness.orch.close(),
   });
 

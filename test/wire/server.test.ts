@@ -4,7 +4,7 @@ import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contract, type Method, type Push, type Result } from '../../src/shared/contract';
 import type { Workflow } from '../../src/shared/domain';
-import { GitRepoService } from '../../src/main/core/git';
+import { repoServiceFor } from '../../src/main/core/createCore';
 import { sandbox, write, type Sandbox } from '../../src/main/core/git/gitFixture';
 import { RawClient, startFixture, type ServerFixture } from './helpers';
 
@@ -17,7 +17,7 @@ beforeAll(async () => {
   fx = await startFixture({
     core: (h) => ({
       orchestrator: h.orch,
-      repos: new GitRepoService({ db: h.orch.database, activeWorkflowId: (p) => h.orch.activeWorkflowId(p), reserveWorktree: (p, why) => h.orch.reserveWorktree(p, why), settings: () => h.orch.settings() }),
+      repos: repoServiceFor(h.orch),
     }),
   });
   c = await RawClient.open(fx.server);

@@ -28,6 +28,17 @@ export interface Core {
   close(): Promise<void>;
 }
 
+/** The git layer wired to an orchestrator: O(1) active-workflow lookups, worktree holds, settings. */
+export function repoServiceFor(orchestrator: Orchestrator, now?: () => Date): GitRepoService {
+  return new GitRepoService({
+    db: orchestrator.database,
+    activeWorkflowId: (path) => orchestrator.activeWorkflowId(path),
+    reserveWorktree: (path, purpose) => orchestrator.reserveWorktree(path, purpose),
+    settings: () => orchestrator.settings(),
+    now,
+  });
+}
+
 export function createCore(options: CoreOptions): Core {
   const orchestrator = Orchestrator.open({
     ...options,
@@ -36,13 +47,7 @@ export function createCore(options: CoreOptions): Core {
   });
   return {
     orchestrator,
-    repos: new GitRepoService({
-      db: orchestrator.database,
-      activeWorkflowId: (path) => orchestrator.activeWorkflowId(path),
-      reserveWorktree: (path, purpose) => orchestrator.reserveWorktree(path, purpose),
-      settings: () => orchestrator.settings(),
-      now: options.now,
-    }),
+    repos: repoServiceFor(orchestrator, options.now),
     close: () => orchestrator.close(),
   };
 }

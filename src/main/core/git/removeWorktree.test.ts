@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { hang } from '../testing/inProcessExecutor';
 import { makeHarness, type Harness } from '../testing/harness';
 import { commitFile, sandbox, sh, write, type Sandbox } from './gitFixture';
+import { repoServiceFor } from '../createCore';
 import { GitRepoService } from './repoService';
 
 let box: Sandbox;
@@ -14,12 +15,7 @@ let repoPath: string;
 beforeEach(async () => {
   box = sandbox();
   h = makeHarness();
-  service = new GitRepoService({
-    db: h.orch.database,
-    activeWorkflowId: (p) => h.orch.activeWorkflowId(p),
-    reserveWorktree: (p, purpose) => h.orch.reserveWorktree(p, purpose),
-    settings: () => h.orch.settings(),
-  });
+  service = repoServiceFor(h.orch);
   repoPath = await box.repo('repo');
   await service.add(repoPath);
 });

@@ -5,7 +5,8 @@ import type { Repo } from '../../../shared/domain';
 import { hang } from '../testing/inProcessExecutor';
 import { makeHarness, type Harness } from '../testing/harness';
 import { commitFile, sandbox, sh, write, type Sandbox } from './gitFixture';
-import { GitRepoService } from './repoService';
+import { repoServiceFor } from '../createCore';
+import type { GitRepoService } from './repoService';
 
 let box: Sandbox;
 let h: Harness;
@@ -16,12 +17,7 @@ let repo: Repo;
 beforeEach(async () => {
   box = sandbox();
   h = makeHarness();
-  service = new GitRepoService({
-    db: h.orch.database,
-    activeWorkflowId: (p) => h.orch.activeWorkflowId(p),
-    reserveWorktree: (p, purpose) => h.orch.reserveWorktree(p, purpose),
-    settings: () => h.orch.settings(),
-  });
+  service = repoServiceFor(h.orch);
   repoPath = await box.repo('repo');
   repo = await service.add(repoPath);
 });
