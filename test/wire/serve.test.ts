@@ -1,6 +1,6 @@
 // `npm run serve` as a child process (DESIGN §4.2): the one printed line, the contract over the
 // WebSocket, a clean SIGTERM (exit 0, data kept), and start-up failures as one line and exit 1.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,6 +12,7 @@ import { repoServiceFor } from '../../src/main/core/createCore';
 import { parseServeArgs } from '../../src/main/server/args';
 import { StartupError, startServe, type ServeCore } from '../../src/main/server/serveRuntime';
 import { RawClient } from './helpers';
+import buildWindowIfStale from '../../e2e/globalSetup';
 
 const TOKEN = 'child-token-0123456789abcdef';
 const LINE = /^Switchyard listening on http:\/\/127\.0\.0\.1:(\d+)\/\?token=(\S+)$/;
@@ -23,11 +24,7 @@ beforeAll(() => {
   box = sandbox();
   // On a fresh clone `npm run serve` builds the window first and says so on stderr; build it here
   // so the runs under test start from a built window and their stderr is theirs alone.
-  const root = join(import.meta.dirname, '../..');
-  if (!existsSync(join(root, 'out/renderer/index.html'))) {
-    const build = spawnSync(process.execPath, [join(root, 'node_modules/electron-vite/bin/electron-vite.js'), 'build'], { cwd: root, stdio: 'ignore' });
-    if (build.status !== 0) throw new Error('electron-vite build failed');
-  }
+  buildWindowIfStale();
 }, 180_000);
 afterAll(() => {
   rmSync(tmp, { recursive: true, force: true });
