@@ -15,8 +15,6 @@ export interface CoreOptions {
   pipelines?: PipelineSource;
   reaper?: ProcessReaper;
   durability?: Durability;
-  /** better-sqlite3's native binding (the Electron-ABI build inside the desktop app). */
-  nativeBinding?: string;
   now?: () => Date;
 }
 

@@ -33,7 +33,6 @@ export interface OrchestratorOptions {
   reaper?: ProcessReaper;
   now?: () => Date;
   durability?: Durability;
-  nativeBinding?: string;
 }
 
 export interface StartRequest {
@@ -106,10 +105,7 @@ export class Orchestrator {
 
   private constructor(private readonly options: OrchestratorOptions) {
     this.now = options.now ?? (() => new Date());
-    this.db = openDatabase(join(options.dataDir, DB_FILE_NAME), {
-      durability: options.durability,
-      nativeBinding: options.nativeBinding,
-    });
+    this.db = openDatabase(join(options.dataDir, DB_FILE_NAME), { durability: options.durability });
     this.workflows = new WorkflowStore(this.db);
     this.events = new EventStore(this.db);
     this.processes = new ProcessStore(this.db);

@@ -2,7 +2,6 @@
 // plain modules beside this file (tested in Node); this file only connects them to Electron:
 // the window, the session's security, the tray, the menus, global shortcuts, notifications,
 // single-instance and the quit flow.
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
@@ -19,7 +18,6 @@ import {
   type NativeImage,
   type WebContents,
 } from 'electron';
-import { chooseNativeBinding } from '../../../scripts/native-lib.mjs';
 import { createCore, type Core } from '../core/createCore';
 import { checkGit } from '../core/git';
 import { bindElectronIpc, type IpcBinding } from '../transport/ipc';
@@ -100,16 +98,7 @@ function fatal(title: string, error: unknown): void {
 function start(): void {
   let core: Core;
   try {
-    const binding = chooseNativeBinding({
-      versions: process.versions,
-      isPackaged: app.isPackaged,
-      appRoot: app.getAppPath(),
-      resourcesPath: process.resourcesPath,
-      platform: process.platform,
-      arch: process.arch,
-      exists: existsSync,
-    });
-    core = createCore({ dataDir: app.getPath('userData'), nativeBinding: binding.path });
+    core = createCore({ dataDir: app.getPath('userData') });
   } catch (e) {
     fatal('Switchyard could not open its database', e);
     return;

@@ -15,17 +15,12 @@ export interface OpenOptions {
    * `full`: also fsync every commit (survives power loss; several times slower per commit).
    */
   durability?: Durability;
-  /** The native binding of better-sqlite3 to load (the Electron-ABI build in the desktop app). */
-  nativeBinding?: string;
   readonly?: boolean;
 }
 
 export function openDatabase(file: string, options: OpenOptions = {}): Database.Database {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-  const db = new Database(file, {
-    ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
-    ...(options.readonly ? { readonly: true } : {}),
-  });
+  const db = new Database(file, options.readonly ? { readonly: true } : {});
   try {
     db.pragma('busy_timeout = 5000');
     if (!options.readonly) {
