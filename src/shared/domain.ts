@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { WORKFLOW_STATUSES } from './status';
 import { PipelineSchema } from './pipeline';
+import { UsageSchema } from './events';
 
 export const WorkflowStatusSchema = z.enum(WORKFLOW_STATUSES);
 
@@ -19,6 +20,8 @@ export const WorkflowSchema = z.object({
   startedAt: z.string().nullable(),
   completedAt: z.string().nullable(),
   failureReason: z.string().nullable(),
+  /** Totals over all its stages (DESIGN §3, "Usage and money"). */
+  usage: UsageSchema,
 });
 export type Workflow = z.infer<typeof WorkflowSchema>;
 

@@ -20,6 +20,11 @@ export const EVENT_TYPES = [
   'system_error',
   'system_warning',
   'agent_output',
+  // From agents that write a structured stream (stage `output`, DESIGN §3):
+  'agent_message',
+  'tool_call',
+  'tool_result',
+  'usage',
 ] as const;
 export const EventTypeSchema = z.enum(EVENT_TYPES);
 export type EventType = z.infer<typeof EventTypeSchema>;
@@ -43,3 +48,32 @@ export type WorkflowEvent = z.infer<typeof WorkflowEventSchema>;
 
 /** What a producer hands to the event log; id, sequence and timestamp are assigned there. */
 export type EventDraft = Pick<WorkflowEvent, 'agent' | 'type' | 'message' | 'data' | 'correlationId'>;
+
+/** Token and money totals: of one stage (`usage` events) or of a whole workflow (`Workflow.usage`). */
+export const UsageSchema = z.object({
+  inputTokens: z.number().int().nonnegative(),
+  outputTokens: z.number().int().nonnegative(),
+  cachedTokens: z.number().int().nonnegative(),
+  /** What the CLI reported; null where it reports no cost (e.g. Codex). */
+  costUsd: z.number().nonnegative().nullable(),
+});
+export type Usage = z.infer<typeof UsageSchema>;
+export const EMPTY_USAGE: Usage = Object.freeze({ inputTokens: 0, outputTokens: 0, cachedTokens: 0, costUsd: null });
+
+/** `data` of a `tool_call` event: `summary` is one line a person reads ("Write hello.txt"). */
+export interface ToolCallData {
+  tool: string;
+  summary: string;
+  /** The tool's input, truncated. */
+  input: unknown;
+}
+/** `data` of a `tool_result` event. */
+export interface ToolResultData {
+  tool: string;
+  ok: boolean;
+  summary: string;
+  /** The tool's output text, truncated. */
+  output: string;
+}
+/** `data` of a `usage` event: the stage's totals so far. */
+export type UsageData = Usage;

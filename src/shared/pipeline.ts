@@ -10,6 +10,13 @@ const StageName = z.string().min(1).max(64).regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/
 /** "required" for a missing key instead of zod's "expected X, received undefined". */
 const required = (what: string) => (issue: { input?: unknown }) => (issue.input === undefined ? `required: ${what}` : undefined);
 
+/** Formats a stage's stdout may have; `text` (the default) becomes `agent_output` as it is. */
+export const STAGE_OUTPUTS = ['text', 'claude-stream-json', 'codex-json'] as const;
+export type StageOutput = (typeof STAGE_OUTPUTS)[number];
+
+/** A budget in US dollars (settings `workflowBudgetUsd`, a pipeline's `budgetUsd`). */
+export const BudgetUsdSchema = z.number().positive().max(1_000_000);
+
 export const ApprovalStageSchema = z.strictObject({
   name: StageName,
   approval: z.literal(true, { error: 'must be true (a stage with "approval" is an approval gate)' }),
@@ -47,6 +54,10 @@ export const CommandStageSchema = z.strictObject({
   captureFrom: WorktreeRelativePath.optional(),
   timeoutSeconds: z.number().int().positive().max(7 * 24 * 3600).optional(),
   review: ReviewSchema.optional(),
+  /** What the program writes on stdout: plain text, or a CLI's structured stream (DESIGN §3). */
+  output: z.enum(STAGE_OUTPUTS).optional(),
+  /** Resume the CLI session of this earlier stage (where the CLI supports it). */
+  continueFrom: StageName.optional(),
 });
 
 export type ApprovalStage = z.infer<typeof ApprovalStageSchema>;
@@ -103,6 +114,8 @@ function checkStages(stages: Stage[], ctx: z.RefinementCtx): void {
 
 export const PipelineDefSchema = z.strictObject({
   description: z.string().max(1000).optional(),
+  /** Overrides the `workflowBudgetUsd` setting for workflows of this pipeline. */
+  budgetUsd: BudgetUsdSchema.optional(),
   stages: z.array(StageSchema, { error: required('the list of stages') }).min(1, 'a pipeline needs at least one stage').superRefine(checkStages),
 });
 export type PipelineDef = z.infer<typeof PipelineDefSchema>;
@@ -117,6 +130,7 @@ export const PipelinesFileSchema = z.strictObject({
 /** A resolved pipeline, as snapshotted into a workflow. */
 export const PipelineSchema = z.object({
   name: PipelineNameSchema,
+  budgetUsd: BudgetUsdSchema.optional(),
   stages: z.array(StageSchema),
 });
 export type Pipeline = z.infer<typeof PipelineSchema>;

@@ -1,7 +1,7 @@
 // Settings (DESIGN.md §4.1): one shape gives the validation of `settings.set`, the type and,
 // with DEFAULT_SETTINGS, what a new installation starts with.
 import { z } from 'zod';
-import { PipelineDefSchema, PipelineNameSchema } from './pipeline';
+import { BudgetUsdSchema, PipelineDefSchema, PipelineNameSchema } from './pipeline';
 
 const Accelerator = z.string().min(1).max(64);
 
@@ -21,6 +21,8 @@ const settingsShape = {
   /** Desktop global shortcuts (Electron accelerators). */
   shortcuts: z.strictObject({ toggleWindow: Accelerator, openLatestApproval: Accelerator }),
   notifications: z.boolean(),
+  /** Past this cost a workflow's running stage is stopped and the workflow fails; null = no limit. */
+  workflowBudgetUsd: BudgetUsdSchema.nullable(),
 };
 
 export const SettingsSchema = z.strictObject(settingsShape);
@@ -39,4 +41,5 @@ export const DEFAULT_SETTINGS: Settings = Object.freeze({
   pipelinePresets: {},
   shortcuts: { toggleWindow: 'CommandOrControl+Shift+Y', openLatestApproval: 'CommandOrControl+Shift+A' },
   notifications: true,
+  workflowBudgetUsd: null,
 });

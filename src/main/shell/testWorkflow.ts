@@ -1,5 +1,6 @@
 // Test helper: a Workflow with sensible defaults (shell tests only).
 import type { Workflow } from '../../shared/domain';
+import { EMPTY_USAGE } from '../../shared/events';
 import type { WorkflowStatus } from '../../shared/status';
 
 let n = 0;
@@ -20,6 +21,7 @@ export function wf(status: WorkflowStatus, over: Partial<Workflow> = {}): Workfl
     startedAt: null,
     completedAt: null,
     failureReason: null,
+    usage: { ...EMPTY_USAGE },
     ...over,
   } as Workflow;
 }

@@ -79,6 +79,18 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 2,
+    name: "workflows' token and cost totals",
+    up(db) {
+      db.exec(`
+        ALTER TABLE workflows ADD COLUMN input_tokens  INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE workflows ADD COLUMN output_tokens INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE workflows ADD COLUMN cached_tokens INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE workflows ADD COLUMN cost_usd      REAL;
+      `);
+    },
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

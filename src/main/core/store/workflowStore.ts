@@ -49,6 +49,10 @@ interface Row {
   started_at: string | null;
   completed_at: string | null;
   failure_reason: string | null;
+  input_tokens: number;
+  output_tokens: number;
+  cached_tokens: number;
+  cost_usd: number | null;
 }
 
 function toRecord(row: Row): WorkflowRecord {
@@ -70,6 +74,7 @@ function toRecord(row: Row): WorkflowRecord {
       startedAt: row.started_at,
       completedAt: row.completed_at,
       failureReason: row.failure_reason,
+      usage: { inputTokens: row.input_tokens, outputTokens: row.output_tokens, cachedTokens: row.cached_tokens, costUsd: row.cost_usd },
     },
   };
 }

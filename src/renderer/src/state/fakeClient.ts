@@ -1,7 +1,7 @@
 // A small in-memory SwitchyardClient for the stores' unit tests (no network, no DOM).
 import type { Method, ParamsIn, Result } from '../../../shared/contract';
 import type { Workflow } from '../../../shared/domain';
-import type { WorkflowEvent } from '../../../shared/events';
+import { EMPTY_USAGE, type WorkflowEvent } from '../../../shared/events';
 import type { ConnectionState, SwitchyardClient } from '../client';
 
 type Handler = (params: never) => unknown;
@@ -101,5 +101,6 @@ export const workflow = (over: Partial<Workflow> = {}): Workflow => ({
   startedAt: '2025-01-01T00:00:01.000Z',
   completedAt: null,
   failureReason: null,
+  usage: { ...EMPTY_USAGE },
   ...over,
 });
