@@ -58,7 +58,7 @@ function pipelines(dir: string, marker: string) {
   };
 }
 
-function createRepo(dir: string, marker: string): { repo: string; a: string; b: string } {
+export function createRepo(dir: string, marker: string): { repo: string; a: string; b: string } {
   const repo = join(dir, 'acme');
   mkdirSync(join(repo, '.switchyard'), { recursive: true });
   writeFileSync(join(repo, 'README.md'), '# Acme\n');
@@ -76,7 +76,7 @@ function createRepo(dir: string, marker: string): { repo: string; a: string; b: 
   return { repo, a, b };
 }
 
-function waitForUrl(child: ChildProcess, log: string[]): Promise<string> {
+export function waitForUrl(child: ChildProcess, log: string[]): Promise<string> {
   return new Promise((resolveUrl, reject) => {
     let out = '';
     const onData = (chunk: Buffer) => {

@@ -19,6 +19,7 @@ import {
   type WebContents,
 } from 'electron';
 import { createCore, type Core } from '../core/createCore';
+import { desktopDataDir } from '../core/dataDir';
 import { checkGit } from '../core/git';
 import { bindElectronIpc, type IpcBinding } from '../transport/ipc';
 import type { Handlers } from '../transport/handlers';
@@ -30,7 +31,6 @@ import { QUIT_CHOICES, QuitController } from './quit';
 import { contentSecurityPolicy, isAppUrl, mainWindowOptions, navigationDecision, permissionDecision } from './security';
 import { ShortcutManager } from './shortcuts';
 import type { TrayState } from './tray';
-import { userDataOverride } from './paths';
 
 const devServerUrl = process.env.ELECTRON_RENDERER_URL;
 const rendererFile = join(__dirname, '../renderer/index.html');
@@ -76,8 +76,8 @@ function trayImage(state: TrayState): NativeImage {
 }
 
 export function runDesktopApp(): void {
-  const userData = userDataOverride(process.env);
-  if (userData) app.setPath('userData', userData);
+  // One definition of the folder, shared with `npm start`'s headless fallback (core/dataDir.ts).
+  app.setPath('userData', desktopDataDir());
   app.enableSandbox();
 
   if (!app.requestSingleInstanceLock()) {

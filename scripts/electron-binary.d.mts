@@ -1,0 +1,2 @@
+// Types of scripts/electron-binary.mjs.
+export declare function electronBinaryPresent(root: string, env?: NodeJS.ProcessEnv): boolean;
