@@ -31,7 +31,7 @@ export function markedProcesses(_pgid: number, workflowId: string, procRoot = '/
  */
 export const systemReaper: ProcessReaper = {
   reap(pgid, workflowId) {
-    let pids: number[] | null = null;
+    let pids: number[] | null;
     try {
       pids = markedProcesses(pgid, workflowId);
     } catch {
