@@ -1,11 +1,12 @@
 // `npm run test:electron`: the Playwright `_electron` tests of the desktop shell. They need the
 // Electron binary; where it was not downloaded (node_modules/electron/dist missing) this prints
-// one line and exits 0. Otherwise: build better-sqlite3 for Electron if needed, build the app,
-// run the tests.
+// one line and exits 0 (`npm run test:shell` covers the wiring without it). Otherwise: build the
+// app, run the tests. better-sqlite3's Node-API prebuild serves Electron as it is.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { ensureElectronBinding, projectRoot } from '../scripts/native.mjs';
+import { join, resolve } from 'node:path';
+
+const projectRoot = resolve(import.meta.dirname, '..');
 
 export const SKIP_LINE = 'skipped: no Electron binary (node_modules/electron/dist missing)';
 
@@ -22,7 +23,6 @@ async function main() {
     console.log(SKIP_LINE);
     return 0;
   }
-  await ensureElectronBinding();
   const built = await run([join(projectRoot, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build']);
   if (built !== 0) return built;
   return run([join(projectRoot, 'node_modules', '@playwright', 'test', 'cli.js'), 'test', '-c', join('e2e-electron', 'playwright.config.ts'), ...process.argv.slice(2)]);
