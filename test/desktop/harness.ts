@@ -28,9 +28,9 @@ function newestMtime(dir: string): number {
   return newest;
 }
 
-/** Builds out/ (npx electron-vite build) when any bundle is missing or older than src/ (as e2e/globalSetup.ts does). */
+/** Builds out/ (npx electron-vite build) when any bundle is missing or older than src/ or the build config. */
 export function ensureBuilt(): void {
-  const sources = newestMtime(join(root, 'src'));
+  const sources = Math.max(newestMtime(join(root, 'src')), statSync(join(root, 'electron.vite.config.ts')).mtimeMs);
   const stale = Object.values(OUT).some((f) => !existsSync(f) || statSync(f).mtimeMs < sources);
   if (!stale) return;
   execFileSync('npx', ['electron-vite', 'build'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
