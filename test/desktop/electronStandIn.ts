@@ -605,6 +605,14 @@ export class StandInElectron extends EventEmitter {
     },
   };
 
+  /**
+   * The first message box the user can see: one without a parent, or whose parent window is
+   * visible (attached to a hidden window — a sheet on macOS — it is not on screen).
+   */
+  visibleMessageBox(): PendingMessageBox | undefined {
+    return this.messageBoxes.find((b) => b.window === null || b.window.isVisible());
+  }
+
   record(api: string, args: unknown[]): void {
     this.calls.push({ api, args });
     this.emit('record');

@@ -286,20 +286,21 @@ describe('the built desktop app (out/), with an Electron stand-in, the real core
     const labels = QUIT_CHOICES.map((c) => c.label);
 
     app.electron.app.quit();
-    let box = await app.electron.waitFor('the quit question', () => app.electron.messageBoxes[0]);
+    let box = await app.electron.waitFor('the quit question', () => app.electron.visibleMessageBox());
     assert.deepEqual(box.options.buttons, labels);
     assert.match(box.options.message, /^3 workflows are still active/);
     await box.clickButton("Don't quit");
     // The window's close button asks the same question; "Keep running" hides the window.
     app.window.close();
-    box = await app.electron.waitFor('the question again', () => app.electron.messageBoxes[0]);
+    box = await app.electron.waitFor('the question again', () => app.electron.visibleMessageBox());
     await box.clickButton('Keep running');
     await app.electron.waitFor('the window to hide', () => !app.window.isVisible());
     assert.equal(app.electron.app.exitCode, null, 'still running');
     assert.ok(tree.every(isRunning), 'the agent still runs');
 
-    app.electron.app.quit();
-    box = await app.electron.waitFor('the question a third time', () => app.electron.messageBoxes[0]);
+    // Quit from the tray while the window is hidden: the question must still be on screen.
+    trayItems(app.electron).find((i) => i.label === 'Quit')!.click();
+    box = await app.electron.waitFor('the question a third time, on screen', () => app.electron.visibleMessageBox());
     await box.clickButton('Cancel all and quit');
     assert.equal(await app.electron.app.exited, 0);
     app.forget();

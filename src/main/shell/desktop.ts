@@ -180,7 +180,11 @@ function start(): void {
         message: `${active.length} workflow${active.length === 1 ? ' is' : 's are'} still active.`,
         detail: `${names}\n\nCancel them and quit, keep them running in the background (Switchyard stays in the tray), or don't quit.`,
       };
-      const { response } = win ? await dialog.showMessageBox(win, options) : await dialog.showMessageBox(options);
+      // Modal to the window only while it is on screen: after "Keep running" the window is hidden
+      // and a question attached to it (a sheet on macOS) would never be seen — Quit from the tray
+      // would seem to do nothing.
+      const parent = win && !win.isDestroyed() && win.isVisible() ? win : null;
+      const { response } = parent ? await dialog.showMessageBox(parent, options) : await dialog.showMessageBox(options);
       return QUIT_CHOICES[response]?.answer ?? 'dont-quit';
     },
     cancelAll: (reason) => orch.cancelAll(reason),
