@@ -47,6 +47,8 @@ export interface LaunchOptions {
   userData: string;
   /** Extra environment for this launch (set while the app starts, restored after). */
   env?: Record<string, string | undefined>;
+  /** Accelerators another application holds (globalShortcut.register returns false). */
+  takenAccelerators?: string[];
 }
 
 /** One running instance of the built app. */
@@ -120,6 +122,16 @@ export class AppInstance {
     }
   }
 
+  /** Delivers a signal to the app as the OS would: runs the handlers the app installed for it. */
+  signal(signal: NodeJS.Signals): void {
+    const mine = this.signalListeners.filter((l) => l.signal === signal);
+    if (mine.length === 0) throw new Error(`the app installed no ${signal} handler`);
+    for (const { listener } of mine) {
+      process.off(signal, listener); // installed with process.once
+      listener(signal);
+    }
+  }
+
   /** Once the app exited: removes the signal handlers it installed on this (shared) process. */
   forget(): void {
     for (const { signal, listener } of this.signalListeners) process.off(signal, listener);
@@ -153,6 +165,7 @@ export async function launch(options: LaunchOptions): Promise<AppInstance> {
   const id = `app${++launches}`;
   const electron = new StandInElectron();
   electron.app.setPath('userData', options.userData);
+  for (const a of options.takenAccelerators ?? []) electron.takenAccelerators.add(a);
   registry.set(id, electron.exports());
   const instance = new AppInstance(electron, options.userData);
 

@@ -3,7 +3,7 @@
 // real agent processes. Each test is one point of the shell's wiring; they run in order against
 // one app (the workflows of one test are still there for the next, as in real use).
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Script } from 'node:vm';
@@ -270,6 +270,20 @@ describe('the built desktop app (out/), with an Electron stand-in, the real core
     assert.ok(!app.window.isMinimized() && app.window.isFocused(), 'the shortcut restored and focused the window');
   });
 
+  it('applies new shortcuts from settings.set at once; one another application holds is reported, the other works', async () => {
+    app.electron.takenAccelerators.add('Alt+F9');
+    const before = app.electron.notifications.length;
+    await app.call('settings', 'set', { shortcuts: { toggleWindow: 'Alt+F9', openLatestApproval: 'Alt+F10' } });
+    assert.deepEqual([...app.electron.shortcuts.keys()], ['Alt+F10'], 'only the free one is registered; the defaults are released');
+    const warning = app.electron.notifications.slice(before).find((n) => n.title === 'Shortcut not available');
+    assert.ok(warning && /Alt\+F9/.test(warning.body), 'the taken shortcut is reported');
+    const menuItem = app.electron.applicationMenu?.all().find((i) => i.label === 'Open Latest Approval');
+    assert.equal(menuItem?.accelerator, 'Alt+F10', 'the application menu shows the new accelerator');
+    app.navigations.length = 0;
+    app.electron.shortcuts.get('Alt+F10')!();
+    await app.electron.waitFor('the new shortcut to open the latest approval', () => app.navigations.at(-1) === ids['SHELL-5']);
+  });
+
   it('a second instance quits at once and focuses the first', async () => {
     app.window.minimize();
     const second = await launch({ userData });
@@ -340,6 +354,72 @@ describe('the E2E hook', () => {
       assert.equal(await hooked.shutdown(), 0);
     } finally {
       delete (globalThis as Record<string, unknown>).__switchyardE2E;
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('start-up and shutdown paths', () => {
+  it('a database that cannot be opened: an error box, exit code 1, no window, the file untouched', async () => {
+    const dir = tempDir('baddb');
+    try {
+      const userData = join(dir, 'user-data');
+      mkdirSync(userData);
+      const junk = Buffer.from('this is not an SQLite database, just junk '.repeat(200));
+      writeFileSync(join(userData, 'switchyard.db'), junk);
+      const app = await launch({ userData });
+      assert.equal(await app.electron.app.exited, 1);
+      app.forget();
+      assert.equal(app.electron.errorBoxes[0]?.title, 'Switchyard could not open its database');
+      assert.equal(app.electron.windows.length, 0);
+      assert.equal(app.electron.ipcMain.handlers.size, 0);
+      assert.ok(readFileSync(join(userData, 'switchyard.db')).equals(junk), 'the file is left as it was');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('SIGTERM shuts down without asking (running cancelled, blocked kept); the next start shows the blocked one and can approve it', async () => {
+    const dir = tempDir('restart');
+    const started: number[] = [];
+    try {
+      const repoDir = join(dir, 'repo');
+      const userData = join(dir, 'user-data');
+      makeRepo(repoDir);
+      let app = await launch({ userData });
+      app.listen();
+      const repo = await app.call<Repo>('repos', 'add', { path: repoDir });
+      const a = await app.call<Worktree>('worktrees', 'create', { repoId: repo.id, branch: 'r-a' });
+      const b = await app.call<Worktree>('worktrees', 'create', { repoId: repo.id, branch: 'r-b' });
+      const gated = await app.call<Workflow>('workflows', 'start', { worktreePath: a.path, issueId: 'R-1', pipeline: 'gated' });
+      const running = await app.call<Workflow>('workflows', 'start', { worktreePath: b.path, issueId: 'R-2', pipeline: 'tree' });
+      await app.waitForStatus(gated.id, 'blocked');
+      const m = await app.waitForOutput(running.id, /pids (\d+) (\d+)/);
+      started.push(Number(m[1]), Number(m[2]));
+
+      app.signal('SIGTERM');
+      assert.equal(await app.electron.app.exited, 0);
+      app.forget();
+      assert.equal(app.electron.messageBoxes.length, 0, 'no question on SIGTERM');
+      assert.deepEqual(started.filter(isRunning), [], 'the running agent was stopped');
+
+      app = await launch({ userData });
+      app.listen();
+      assert.equal(trayIcon(app.electron), 'approval', 'the tray shows the waiting approval at once');
+      const labels = trayItems(app.electron).map((i) => i.label);
+      assert.ok(labels.includes(`Approve… R-1 — ${gated.worktreeName}`), `an Approve… item (${labels.join(' | ')})`);
+      assert.equal(labels.some((l) => l.startsWith('Cancel R-2')), false, 'the cancelled one is gone');
+      assert.equal(app.electron.notifications.length, 0, 'nothing is announced for restored workflows');
+      assert.equal((await app.call<Workflow>('workflows', 'get', { workflowId: running.id })).status, 'cancelled');
+
+      await app.call('workflows', 'approve', { workflowId: gated.id });
+      const m2 = await app.waitForOutput(gated.id, /pids (\d+) (\d+)/);
+      started.push(Number(m2[1]), Number(m2[2]));
+      await waitTray(app, 'running');
+      assert.equal(await app.shutdown(), 0);
+      assert.deepEqual(started.filter(isRunning), []);
+    } finally {
+      for (const pid of started.filter(isRunning)) process.kill(pid, 'SIGKILL');
       rmSync(dir, { recursive: true, force: true });
     }
   });
