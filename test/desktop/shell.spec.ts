@@ -16,7 +16,7 @@ import { TRAY_ICON_SIZES, trayIconPng } from '../../src/main/shell/icons';
 import { QUIT_CHOICES } from '../../src/main/shell/quit';
 import { TRAY_STATES, type TrayState } from '../../src/main/shell/tray';
 import { cspAllows, parseCsp, referencedAssets } from './csp';
-import { StandInWebContents, type StandInElectron, type StandInMenuItem } from './electronStandIn';
+import { StandInElectron, StandInWebContents, type StandInMenuItem } from './electronStandIn';
 import { OUT, isRunning, launch, makeRepo, tempDir, waitGone, type AppInstance } from './harness';
 
 /** Which of the four tray icons the tray shows (compared with the icons the shell draws). */
@@ -420,6 +420,50 @@ describe('start-up and shutdown paths', () => {
       assert.deepEqual(started.filter(isRunning), []);
     } finally {
       for (const pid of started.filter(isRunning)) process.kill(pid, 'SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("the test's own instruments can fail", () => {
+  it('the CSP check refuses what a policy does not allow, and finds inline code in a page', () => {
+    const page = 'file:///app/out/renderer/index.html';
+    const js = 'file:///app/out/renderer/assets/index.js';
+    assert.equal(cspAllows(parseCsp("script-src 'self' 'unsafe-inline'"), 'script-src', 'inline', page), true);
+    assert.equal(cspAllows(parseCsp("default-src 'self'; style-src 'self' 'nonce-abc'"), 'style-src', 'inline', page), true);
+    assert.equal(cspAllows(parseCsp("default-src 'self' 'unsafe-eval'"), 'script-src', 'eval', page), true);
+    assert.equal(cspAllows(parseCsp("script-src https://cdn.example.com"), 'script-src', js, page), false);
+    assert.equal(cspAllows(parseCsp("script-src 'none'"), 'script-src', js, page), false);
+    assert.equal(cspAllows(parseCsp("default-src 'self'"), 'script-src', js, page), true);
+    assert.equal(cspAllows(parseCsp("default-src 'self'"), 'script-src', 'http://127.0.0.1:5173/x.js', page), false);
+    const assets = referencedAssets('<html><head><script>alert(1)</script><style>p{}</style><link rel="stylesheet" href="./a.css"></head><body><div style="color:red" onclick="x()"></div><script type="module" src="./a.js"></script></body></html>');
+    assert.deepEqual(assets.scripts, ['./a.js']);
+    assert.deepEqual(assets.styles, ['./a.css']);
+    assert.equal(assets.inline.length, 3);
+  });
+
+  it('the stand-in runs a preload as a sandboxed classic script: an ES module or a Node module fails it', async () => {
+    const dir = tempDir('preload');
+    try {
+      const electron = new StandInElectron();
+      const page = join(dir, 'index.html');
+      writeFileSync(page, '<!doctype html>');
+      const cases: [string, string, RegExp | null][] = [
+        ['esm.mjs', "import { contextBridge } from 'electron';\ncontextBridge.exposeInMainWorld('x', {});", /import statement/],
+        ['fs.cjs', "require('node:fs');", /module not found: node:fs/],
+        ['ok.cjs', "require('electron').contextBridge.exposeInMainWorld('x', { a: 1 });", null],
+      ];
+      for (const [name, source, error] of cases) {
+        writeFileSync(join(dir, name), source);
+        const contents = new StandInWebContents(electron, join(dir, name));
+        await contents.loadFile(page);
+        if (error) assert.match(contents.preloadError?.message ?? '', error, name);
+        else assert.deepEqual([...contents.mainWorld.keys()], ['x'], name);
+      }
+      const missing = new StandInWebContents(electron, undefined);
+      await assert.rejects(missing.loadFile(join(dir, 'nope.html')), /ERR_FILE_NOT_FOUND/);
+      await assert.rejects(electron.ipcMain.dispatch('switchyard:nope', { sender: missing, senderFrame: null }, []), /No handler registered/);
+    } finally {
       rmSync(dir, { recursive: true, force: true });
     }
   });
