@@ -33,7 +33,7 @@ export function ensureBuilt(): void {
   const sources = Math.max(newestMtime(join(root, 'src')), statSync(join(root, 'electron.vite.config.ts')).mtimeMs);
   const stale = Object.values(OUT).some((f) => !existsSync(f) || statSync(f).mtimeMs < sources);
   if (!stale) return;
-  execFileSync('npx', ['electron-vite', 'build'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync(process.execPath, [join(root, 'node_modules/electron-vite/bin/electron-vite.js'), 'build'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
 }
 
 const REGISTRY = Symbol.for('switchyard.electronStandIns');
@@ -237,6 +237,15 @@ export function makeRepo(dir: string): void {
 
 /** Is the process still there and not a zombie (a zombie has exited; only its entry remains)? */
 export function isRunning(pid: number): boolean {
+  if (!existsSync('/proc/self/stat')) {
+    // No /proc (macOS, Windows): signal 0 tells whether the pid exists.
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch (e) {
+      return (e as NodeJS.ErrnoException).code === 'EPERM';
+    }
+  }
   let stat: string;
   try {
     stat = readFileSync(`/proc/${pid}/stat`, 'utf8');

@@ -382,11 +382,12 @@ describe('start-up and shutdown paths', () => {
   it('SIGTERM shuts down without asking (running cancelled, blocked kept); the next start shows the blocked one and can approve it', async () => {
     const dir = tempDir('restart');
     const started: number[] = [];
+    let app: AppInstance | null = null;
     try {
       const repoDir = join(dir, 'repo');
       const userData = join(dir, 'user-data');
       makeRepo(repoDir);
-      let app = await launch({ userData });
+      app = await launch({ userData });
       app.listen();
       const repo = await app.call<Repo>('repos', 'add', { path: repoDir });
       const a = await app.call<Worktree>('worktrees', 'create', { repoId: repo.id, branch: 'r-a' });
@@ -419,6 +420,7 @@ describe('start-up and shutdown paths', () => {
       assert.equal(await app.shutdown(), 0);
       assert.deepEqual(started.filter(isRunning), []);
     } finally {
+      if (app && app.electron.app.exitCode === null) await app.shutdown();
       for (const pid of started.filter(isRunning)) process.kill(pid, 'SIGKILL');
       rmSync(dir, { recursive: true, force: true });
     }
