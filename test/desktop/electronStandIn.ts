@@ -126,6 +126,12 @@ export class StandInApp extends EventEmitter implements Pick<App, 'whenReady' | 
     this.lockedDir = dir;
     return true;
   }
+  /** The last window closed: without a listener, Electron's default is to quit. */
+  fireWindowAllClosed(): void {
+    if (this.listenerCount('window-all-closed') === 0) this.quit();
+    else this.emit('window-all-closed');
+  }
+
   /** Like Electron: before-quit (preventable), then will-quit (preventable), then the exit. */
   quit(): void {
     this.electron.record('app.quit', []);

@@ -204,7 +204,7 @@ export function tempDir(name: string): string {
 /**
  * A git repository whose pipelines run real processes: `tree` starts an agent that starts a child
  * (a process tree) and prints both pids, then runs until stopped; `gated` plans, waits at the
- * approval gate, then runs the tree; `failing` exits 3.
+ * approval gate, then runs the tree; `failing` exits 3; `quick` completes at once.
  */
 export function makeRepo(dir: string): void {
   mkdirSync(join(dir, '.switchyard'), { recursive: true });
@@ -225,6 +225,7 @@ export function makeRepo(dir: string): void {
         ],
       },
       failing: { stages: [{ name: 'work', agent: 'developer', run: [node, '-e', "console.error('it broke'); process.exit(3)"] }] },
+      quick: { stages: [{ name: 'work', agent: 'developer', run: [node, '-e', "console.log('done')"] }] },
     },
   };
   writeFileSync(join(dir, '.switchyard', 'pipelines.json'), JSON.stringify(pipelines, null, 2));

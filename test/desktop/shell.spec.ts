@@ -206,7 +206,7 @@ describe('the built desktop app (out/), with an Electron stand-in, the real core
   it('puts a workflow started through the preload in the tray; its Cancel item stops the whole process tree', async () => {
     repo = await app.call<Repo>('repos', 'add', { path: repoDir });
     // One worktree per workflow: a cancelled run holds its worktree until its processes are reaped.
-    for (let i = 1; i <= 7; i++) wt.push(await app.call<Worktree>('worktrees', 'create', { repoId: repo.id, branch: `wt-${i}` }));
+    for (let i = 1; i <= 9; i++) wt.push(await app.call<Worktree>('worktrees', 'create', { repoId: repo.id, branch: `wt-${i}` }));
     assert.equal(trayIcon(app.electron), 'idle');
 
     const w1 = await start('SHELL-1', wt[0]!, 'tree');
@@ -234,6 +234,18 @@ describe('the built desktop app (out/), with an Electron stand-in, the real core
     assert.deepEqual(await waitGone(trees, 10_000), []);
     await waitTray(app, 'idle');
     assert.equal(trayItems(app.electron).find((i) => i.label === 'Cancel all')?.enabled, false, '"Cancel all" is disabled with nothing active');
+  });
+
+  it('announces a completion only while the window is not focused', async () => {
+    const seen = () => app.electron.notifications.map((n) => n.title);
+    app.window.show();
+    const focused = await start('SHELL-8', wt[7]!, 'quick');
+    await app.waitForStatus(focused.id, 'completed');
+    app.window.blur();
+    const blurred = await start('SHELL-9', wt[8]!, 'quick');
+    await app.waitForStatus(blurred.id, 'completed');
+    await app.electron.waitFor('the completion notification', () => seen().includes(`Completed: SHELL-9 — ${blurred.worktreeName}`));
+    assert.equal(seen().some((t) => t.startsWith('Completed: SHELL-8')), false, 'nothing for the one completed under the user\'s eyes');
   });
 
   it('shows a failure in the tray and a notification until the window is looked at', async () => {
@@ -282,6 +294,15 @@ describe('the built desktop app (out/), with an Electron stand-in, the real core
     app.navigations.length = 0;
     app.electron.shortcuts.get('Alt+F10')!();
     await app.electron.waitFor('the new shortcut to open the latest approval', () => app.navigations.at(-1) === ids['SHELL-5']);
+  });
+
+  it('stays in the tray when its last window closes; the dock icon (activate) brings the window back', async () => {
+    app.electron.app.fireWindowAllClosed();
+    assert.equal(app.electron.app.exitCode, null, 'window-all-closed does not quit');
+    assert.equal(app.electron.messageBoxes.length, 0);
+    app.window.hide();
+    app.electron.app.emit('activate');
+    assert.ok(app.window.isVisible() && app.window.isFocused());
   });
 
   it('a second instance quits at once and focuses the first', async () => {
@@ -333,6 +354,8 @@ describe('the built desktop app (out/), with an Electron stand-in, the real core
         { issue: 'SHELL-5', status: 'cancelled' },
         { issue: 'SHELL-6', status: 'failed' },
         { issue: 'SHELL-7', status: 'cancelled' },
+        { issue: 'SHELL-8', status: 'completed' },
+        { issue: 'SHELL-9', status: 'completed' },
       ]);
     } finally {
       db.close();
