@@ -11,7 +11,8 @@ import { EventEmitter } from 'node:events';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
-import { compileFunction } from 'node:vm';
+import { setFlagsFromString } from 'node:v8';
+import { compileFunction, runInNewContext } from 'node:vm';
 import type {
   App,
   BrowserWindow as ElectronBrowserWindow,
@@ -476,11 +477,22 @@ export class StandInTray extends EventEmitter implements Pick<ElectronTray, 'set
   }
 }
 
+/**
+ * A notification on screen. Like Electron's, the native side keeps only a weak reference to the
+ * JS object (electron/electron#16922): if the app drops its own, a garbage collection before the
+ * user clicks loses the click.
+ */
+export interface ShownNotification {
+  title: string;
+  body: string;
+  silent: boolean;
+  object: WeakRef<StandInNotification>;
+}
+
 export class StandInNotification extends EventEmitter implements Pick<ElectronNotification, 'show' | 'title' | 'body' | 'silent'> {
   title: string;
   body: string;
   silent: boolean;
-  shown = false;
   static isSupported(): boolean {
     return true;
   }
@@ -494,13 +506,8 @@ export class StandInNotification extends EventEmitter implements Pick<ElectronNo
     this.silent = options.silent ?? false;
   }
   show(): void {
-    this.shown = true;
-    this.electron.notifications.push(this);
+    this.electron.notifications.push({ title: this.title, body: this.body, silent: this.silent, object: new WeakRef(this) });
     this.electron.record('notification.show', [this.title]);
-  }
-  /** The user clicked the notification. */
-  click(): void {
-    this.emit('click', new PreventableEvent());
   }
 }
 
@@ -519,7 +526,7 @@ export class StandInElectron extends EventEmitter {
   readonly calls: Call[] = [];
   readonly windows: StandInBrowserWindow[] = [];
   readonly trays: StandInTray[] = [];
-  readonly notifications: StandInNotification[] = [];
+  readonly notifications: ShownNotification[] = [];
   readonly shortcuts = new Map<string, () => void>();
   readonly messageBoxes: PendingMessageBox[] = [];
   readonly errorBoxes: { title: string; content: string }[] = [];
@@ -610,6 +617,20 @@ export class StandInElectron extends EventEmitter {
       this.openedExternally.push(url);
     },
   };
+
+  /**
+   * The user clicks a notification, some time after it appeared: a full garbage collection runs
+   * first (as it would meanwhile), then the click reaches the JS object if it still exists.
+   * Returns false when the click was lost.
+   */
+  async clickNotification(shown: ShownNotification): Promise<boolean> {
+    await new Promise((r) => setImmediate(r)); // WeakRef targets are kept until the current job ends
+    collectGarbage();
+    const target = shown.object.deref();
+    if (!target) return false;
+    target.emit('click', new PreventableEvent());
+    return true;
+  }
 
   /**
    * The first message box the user can see: one without a parent, or whose parent window is
@@ -727,4 +748,10 @@ function boundExports(electron: StandInElectron): Record<(typeof MAIN_EXPORTS)[n
     session: electron.session,
     shell: electron.shell,
   };
+}
+
+/** A full, synchronous garbage collection (V8's gc(), exposed at run time). */
+function collectGarbage(): void {
+  setFlagsFromString('--expose-gc');
+  (runInNewContext('gc') as () => void)();
 }

@@ -253,8 +253,7 @@ describe('the built desktop app (out/), with an Electron stand-in, the real core
     const w6 = await start('SHELL-6', wt[5]!, 'failing');
     await app.waitForStatus(w6.id, 'failed');
     await waitTray(app, 'failed');
-    const n = await app.electron.waitFor('a failure notification', () => app.electron.notifications.find((x) => x.title === `Failed: SHELL-6 — ${w6.worktreeName}`));
-    assert.ok(n.shown);
+    await app.electron.waitFor('a failure notification', () => app.electron.notifications.find((x) => x.title === `Failed: SHELL-6 — ${w6.worktreeName}`));
     app.window.show();
     await waitTray(app, 'idle');
   });
@@ -267,7 +266,7 @@ describe('the built desktop app (out/), with an Electron stand-in, the real core
     assert.ok(trayItems(app.electron).some((i) => i.label === `Approve… SHELL-4 — ${w4.worktreeName}`), 'an Approve… item in the tray');
 
     app.window.hide();
-    n.click();
+    assert.ok(await app.electron.clickNotification(n), 'the click reached the app (it keeps its notifications until clicked or closed)');
     await app.electron.waitFor('the window to open the workflow', () => app.navigations.at(-1) === w4.id);
     assert.ok(app.window.isVisible() && app.window.isFocused(), 'the click showed and focused the window');
 
