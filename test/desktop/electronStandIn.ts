@@ -50,7 +50,11 @@ export const MAIN_EXPORTS = ['app', 'BrowserWindow', 'Menu', 'MenuItem', 'Notifi
 export const RENDERER_EXPORTS = ['contextBridge', 'ipcRenderer'] as const;
 type ExportName = keyof typeof ElectronModule;
 const _exportsAreReal: readonly ExportName[] = [...MAIN_EXPORTS, ...RENDERER_EXPORTS];
-void _exportsAreReal;
+// The members of the plain-object exports below, checked the same way.
+const _nativeImageMembers: readonly (keyof typeof ElectronModule.nativeImage)[] = ['createEmpty', 'createFromBuffer'];
+const _sessionMembers: readonly (keyof typeof ElectronModule.session)[] = ['defaultSession'];
+const _defaultSessionMembers: readonly (keyof Session)[] = ['webRequest', 'setPermissionRequestHandler', 'setPermissionCheckHandler'];
+void [_exportsAreReal, _nativeImageMembers, _sessionMembers, _defaultSessionMembers];
 
 /** One thing the app did, in order. */
 export interface Call {
