@@ -16,6 +16,7 @@ import {
   session,
   shell,
   type NativeImage,
+  type NotificationConstructorOptions,
   type WebContents,
 } from 'electron';
 import { createCore, type Core } from '../core/createCore';
@@ -67,6 +68,33 @@ function hardenSession(): void {
   });
   ses.setPermissionRequestHandler((_contents, permission, callback) => callback(permissionDecision(permission)));
   ses.setPermissionCheckHandler((_contents, permission) => permissionDecision(permission));
+}
+
+/**
+ * Notifications on screen. Electron holds a main-process Notification only weakly
+ * (electron/electron#16922): without a reference of ours, a garbage collection before the user
+ * clicks drops the click. Each is kept until clicked, closed or failed; the oldest are let go past
+ * a bound, for platforms that never report a close.
+ */
+const shownNotifications = new Set<Notification>();
+const MAX_KEPT_NOTIFICATIONS = 50;
+
+function showNotification(options: NotificationConstructorOptions, onClick?: () => void): void {
+  if (!Notification.isSupported()) return;
+  const n = new Notification(options);
+  const release = () => shownNotifications.delete(n);
+  n.on('click', () => {
+    release();
+    onClick?.();
+  });
+  n.on('close', release);
+  n.on('failed', release);
+  shownNotifications.add(n);
+  for (const old of shownNotifications) {
+    if (shownNotifications.size <= MAX_KEPT_NOTIFICATIONS) break;
+    shownNotifications.delete(old);
+  }
+  n.show();
 }
 
 function trayImage(state: TrayState): NativeImage {
@@ -180,7 +208,11 @@ function start(): void {
         message: `${active.length} workflow${active.length === 1 ? ' is' : 's are'} still active.`,
         detail: `${names}\n\nCancel them and quit, keep them running in the background (Switchyard stays in the tray), or don't quit.`,
       };
-      const { response } = win ? await dialog.showMessageBox(win, options) : await dialog.showMessageBox(options);
+      // Modal to the window only while it is on screen: after "Keep running" the window is hidden
+      // and a question attached to it (a sheet on macOS) would never be seen — Quit from the tray
+      // would seem to do nothing.
+      const parent = win && !win.isDestroyed() && win.isVisible() ? win : null;
+      const { response } = parent ? await dialog.showMessageBox(parent, options) : await dialog.showMessageBox(options);
       return QUIT_CHOICES[response]?.answer ?? 'dont-quit';
     },
     cancelAll: (reason) => orch.cancelAll(reason),
@@ -218,12 +250,7 @@ function start(): void {
         tray.setContextMenu(trayMenu);
       },
       setAppMenu: (menu: MenuSpec[]) => Menu.setApplicationMenu(Menu.buildFromTemplate(toTemplate(menu, (a) => controller.dispatch(a)))),
-      notify: (spec) => {
-        if (!Notification.isSupported()) return;
-        const n = new Notification({ title: spec.title, body: spec.body, silent: spec.kind !== 'approval' });
-        n.on('click', () => controller.dispatch(spec.onClick));
-        n.show();
-      },
+      notify: (spec) => showNotification({ title: spec.title, body: spec.body, silent: spec.kind !== 'approval' }, () => controller.dispatch(spec.onClick)),
       log,
     },
     orch.active(),
@@ -236,7 +263,7 @@ function start(): void {
     const report = shortcuts.apply(orch.settings().shortcuts);
     for (const c of report.conflicts) {
       log(`switchyard: global shortcut not registered: ${c.message}`);
-      if (Notification.isSupported()) new Notification({ title: 'Shortcut not available', body: c.message }).show();
+      showNotification({ title: 'Shortcut not available', body: c.message });
     }
   };
   const wrapHandlers = (handlers: Handlers): Handlers => ({

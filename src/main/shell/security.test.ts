@@ -44,9 +44,10 @@ describe('BrowserWindow options against the security checklist', () => {
 describe('Content-Security-Policy (item 7)', () => {
   const directives = (csp: string) => new Map(csp.split(';').map((d) => d.trim().split(/\s+/)).map(([k, ...v]) => [k!, v]));
 
-  it("allows scripts from the app only: no inline, no eval, no other origin", () => {
+  it("allows scripts and styles from the app only: no inline, no eval, no other origin", () => {
     const d = directives(contentSecurityPolicy());
     expect(d.get('script-src')).toEqual(["'self'"]);
+    expect(d.get('style-src')).toEqual(["'self'"]);
     expect(d.get('default-src')).toEqual(["'self'"]);
     expect(d.get('object-src')).toEqual(["'none'"]);
     expect(d.get('frame-ancestors')).toEqual(["'none'"]);
@@ -54,10 +55,12 @@ describe('Content-Security-Policy (item 7)', () => {
     expect(contentSecurityPolicy()).not.toMatch(/unsafe-eval|script-src[^;]*unsafe-inline|\*/);
   });
 
-  it('adds only the dev server (and its HMR socket) to connect-src in development', () => {
+  it('adds only the dev server (and its HMR socket) to connect-src, and inline styles, in development', () => {
     const d = directives(contentSecurityPolicy('http://localhost:5173/'));
     expect(d.get('connect-src')).toEqual(["'self'", 'http://localhost:5173', 'ws://localhost:5173']);
     expect(d.get('script-src')).toEqual(["'self'"]);
+    // Vite's dev server injects the CSS as <style> elements; the built app has none.
+    expect(d.get('style-src')).toEqual(["'self'", "'unsafe-inline'"]);
   });
 });
 

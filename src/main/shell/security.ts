@@ -37,20 +37,24 @@ export function mainWindowOptions(preload: string): BrowserWindowConstructorOpti
 }
 
 /**
- * The Content-Security-Policy sent with every response of the app's session: scripts only from
- * the app itself (no inline, no eval), no plugins, no framing, no form posts. In development the
- * Vite dev server's origin (and its HMR WebSocket) is added to `connect-src`.
+ * The Content-Security-Policy sent with every response of the app's session: scripts and styles
+ * only from the app itself (no inline code, no eval), no plugins, no framing, no form posts. The
+ * built renderer needs nothing inline: its CSS is one file and React sets styles through the
+ * CSSOM, which CSP does not govern. In development the Vite dev server's origin (and its HMR
+ * WebSocket) is added to `connect-src`, and inline styles are allowed: Vite injects CSS as <style>.
  */
 export function contentSecurityPolicy(devServerUrl?: string): string {
   const connect = ["'self'"];
+  const style = ["'self'"];
   if (devServerUrl) {
     const u = new URL(devServerUrl);
     connect.push(u.origin, `${u.protocol === 'https:' ? 'wss:' : 'ws:'}//${u.host}`);
+    style.push("'unsafe-inline'");
   }
   return [
     "default-src 'self'",
     "script-src 'self'",
-    "style-src 'self' 'unsafe-inline'",
+    `style-src ${style.join(' ')}`,
     "img-src 'self' data:",
     "font-src 'self' data:",
     `connect-src ${connect.join(' ')}`,
