@@ -112,6 +112,7 @@ export class Orchestrator {
     this.settingsStore = new SettingsStore(this.db);
     this.log = new EventLog(this.db, this.events, (workflowId, events) => this.bus.emit('events', { workflowId, events }), this.now);
     this.recovery = this.recover();
+    this.log.prime(this.events.activeMaxSequences());
     for (const rec of this.workflows.active()) {
       this.byPath.set(rec.workflow.worktreePath, { workflowId: rec.workflow.id, workflow: rec.workflow, run: null });
     }
@@ -253,7 +254,10 @@ export class Orchestrator {
         throw e;
       }
       const rec = this.workflows.get(id)!;
-      tx.afterCommit(() => this.changed(rec.workflow));
+      tx.afterCommit(() => {
+        this.log.prime([[id, 0]]); // a new workflow has no events yet
+        this.changed(rec.workflow);
+      });
       return rec;
     });
     if (record.workflow.status === 'pending') this.launch(record.workflow, { kind: 'start' });
