@@ -45,4 +45,22 @@ describe('openAgentPipes', () => {
     const { closed } = pipes.attach(child, () => undefined);
     await closed; // would hang if a write end stayed open
   });
+
+  it('falls back to plain pipes when no FIFO can be made, with the same delivery', async () => {
+    const saved = process.env.TMPDIR;
+    process.env.TMPDIR = '/nonexistent/switchyard-tmp';
+    let pipes;
+    try {
+      pipes = await openAgentPipes();
+    } finally {
+      if (saved === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = saved;
+    }
+    expect(pipes.reusesBuffers).toBe(false);
+    const child = spawn(process.execPath, ['-e', "process.stdout.write('out\\n'); process.stderr.write('err\\n')"], { stdio: ['ignore', ...pipes.stdio] });
+    const got = { stdout: '', stderr: '' };
+    const { closed } = pipes.attach(child, (stream, bytes) => (got[stream] += bytes.toString()));
+    await closed;
+    expect(got).toEqual({ stdout: 'out\n', stderr: 'err\n' });
+  });
 });
