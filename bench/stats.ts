@@ -8,6 +8,8 @@ export interface Figure {
   max: number;
   /** The reference measured in the same run, for comparison. */
   reference?: { name: string; median: number };
+  /** The median against the reference, as the goal states it ("23.4%", "1.31x"). */
+  ratio?: string;
   goal?: string;
   note?: string;
 }
@@ -25,7 +27,7 @@ export function percentile(values: number[], p: number): number {
 const fmt = (n: number) => (Math.abs(n) >= 100 ? n.toFixed(0) : Math.abs(n) >= 10 ? n.toFixed(1) : n.toFixed(2));
 
 export function table(figures: Figure[]): string {
-  const rows = [['scenario', 'figure', 'median', 'min', 'max', 'unit', 'reference (median)', 'goal']];
+  const rows = [['scenario', 'figure', 'median', 'min', 'max', 'unit', 'reference (median)', 'vs reference', 'goal']];
   for (const f of figures) {
     rows.push([
       f.scenario,
@@ -35,6 +37,7 @@ export function table(figures: Figure[]): string {
       fmt(f.max),
       f.unit,
       f.reference ? `${f.reference.name}: ${fmt(f.reference.median)}` : '',
+      f.ratio ?? '',
       f.goal ?? '',
     ]);
   }

@@ -97,6 +97,30 @@ describe('sequence numbers (rule 3)', () => {
     expect(sequences('w1')).toEqual(range(8));
   });
 
+  it('continues from counters read in bulk at open, with no MAX(sequence) query per workflow', async () => {
+    addWorkflow('w1');
+    addWorkflow('w2');
+    for (let i = 0; i < 3; i++) await log.emit('w1', draft(`w1 ${i}`));
+    await log.emit('w2', draft('w2 0'));
+    db.close();
+    db = openDatabase(file);
+    store = new EventStore(db);
+    log = new EventLog(db, store, () => {});
+    log.prime(store.activeMaxSequences());
+    const perWorkflow = vi.spyOn(store, 'maxSequence');
+    const [a, b] = await Promise.all([log.emit('w1', draft('w1 after')), log.emit('w2', draft('w2 after'))]);
+    expect([a.sequence, b.sequence]).toEqual([4, 2]);
+    expect(perWorkflow).not.toHaveBeenCalled();
+    expect(sequences('w1')).toEqual(range(4));
+  });
+
+  it('never lets a primed value overwrite a counter it already holds', async () => {
+    addWorkflow('w1');
+    await log.emit('w1', draft('one'));
+    log.prime([['w1', 0]]);
+    expect((await log.emit('w1', draft('two'))).sequence).toBe(2);
+  });
+
   it('leaves no gap when a transaction rolls back', async () => {
     addWorkflow('w1');
     await log.emit('w1', draft('one'));
@@ -139,19 +163,22 @@ describe('a disk that refuses writes', () => {
     db.pragma('busy_timeout = 50');
     const other = new Database(file);
     other.exec('BEGIN EXCLUSIVE');
-    const transactions = vi.spyOn(db, 'transaction');
+    // Every write attempt starts by inserting its first event, which is where a locked database
+    // refuses it: one insert call is one try. (The log makes its BEGIN…COMMIT wrapper once, so
+    // counting db.transaction() calls would count nothing.)
+    const tries = vi.spyOn(store, 'insert');
     try {
       const first = await Promise.allSettled([log.emit('w1', draft('a')), log.emit('w1', draft('b'))]);
       expect(first.map((r) => r.status)).toEqual(['rejected', 'rejected']);
       expect((first[0] as PromiseRejectedResult).reason).toMatchObject({ code: 'INTERNAL', message: expect.stringMatching(/locked by another program/) });
-      expect(transactions).toHaveBeenCalledTimes(1); // one try for the batch, not one per event
+      expect(tries).toHaveBeenCalledTimes(1); // one try for the batch, not one per event
 
       await expect(log.emit('w1', draft('during back-off'))).rejects.toMatchObject({ code: 'INTERNAL' });
-      expect(transactions).toHaveBeenCalledTimes(1); // refused without touching SQLite
+      expect(tries).toHaveBeenCalledTimes(1); // refused without touching SQLite
     } finally {
       other.exec('ROLLBACK');
       other.close();
-      transactions.mockRestore();
+      tries.mockRestore();
     }
     // A user action's transaction still tries; its commit ends the back-off.
     log.transaction((tx) => tx.append('w1', draft('user action')));

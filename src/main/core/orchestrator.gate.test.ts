@@ -95,6 +95,12 @@ describe('approval gate (rule 6)', () => {
     expect(h.orch.get(w.id).status).toBe('blocked');
     h.orch.approve(w.id);
     await h.waitFor(w.id, 'completed');
+    // Each gate is answered with its own id: the newest approval_required, not a remembered older one.
+    const all = h.orch.listEvents({ workflowId: w.id });
+    const required = all.filter((e) => e.type === 'approval_required');
+    expect(required).toHaveLength(MAX_REPLANS + 1);
+    expect(all.filter((e) => e.type === 'approval_rejected').map((e) => e.correlationId)).toEqual(required.slice(0, -1).map((e) => e.id));
+    expect(all.find((e) => e.type === 'approval_granted')!.correlationId).toBe(required.at(-1)!.id);
   });
 
   it('approve and reject of a workflow that is not blocked are INVALID_STATE', async () => {

@@ -94,6 +94,13 @@ export class Orchestrator {
   private readonly stopping = new Map<string, string>();
   /** Worktrees held by another operation (e.g. being removed): no workflow may start there. */
   private readonly reserved = new Map<string, string>();
+  /**
+   * The committed row of each workflow waiting at its gate, as the transition to `blocked`
+   * returned it, so approve and reject need not read it again. Exact while blocked: only a
+   * transition (which replaces or drops the entry) can change a blocked row. After a restart it
+   * is empty and the row is read from the database.
+   */
+  private readonly atGate = new Map<string, WorkflowRecord>();
   /** Live runs by workflow id, including cancelled ones still stopping their processes. */
   private readonly runs = new Map<string, RunHandle>();
   private closing = false;
@@ -112,6 +119,7 @@ export class Orchestrator {
     this.settingsStore = new SettingsStore(this.db);
     this.log = new EventLog(this.db, this.events, (workflowId, events) => this.bus.emit('events', { workflowId, events }), this.now);
     this.recovery = this.recover();
+    this.log.prime(this.events.activeMaxSequences());
     for (const rec of this.workflows.active()) {
       this.byPath.set(rec.workflow.worktreePath, { workflowId: rec.workflow.id, workflow: rec.workflow, run: null });
     }
@@ -253,7 +261,10 @@ export class Orchestrator {
         throw e;
       }
       const rec = this.workflows.get(id)!;
-      tx.afterCommit(() => this.changed(rec.workflow));
+      tx.afterCommit(() => {
+        this.log.prime([[id, 0]]); // a new workflow has no events yet
+        this.changed(rec.workflow);
+      });
       return rec;
     });
     if (record.workflow.status === 'pending') this.launch(record.workflow, { kind: 'start' });
@@ -261,7 +272,7 @@ export class Orchestrator {
   }
 
   approve(workflowId: string): Workflow {
-    const rec = this.require(workflowId);
+    const rec = this.atGate.get(workflowId) ?? this.require(workflowId);
     const gateEventId = rec.runState.gateEventId;
     const next = this.log.transaction((tx) =>
       this.transition(tx, rec, ['blocked'], 'in_progress', { runState: { ...rec.runState, gateEventId: null } }, [
@@ -276,7 +287,7 @@ export class Orchestrator {
   reject(workflowId: string, feedback: string, replan = false): Workflow {
     const text = feedback.trim();
     if (!text) throw invalidInput('Feedback is required to reject a plan');
-    const rec = this.require(workflowId);
+    const rec = this.atGate.get(workflowId) ?? this.require(workflowId);
     const gate = rec.runState.gateEventId;
     const rejected: EventDraft = {
       agent: 'system',
@@ -416,7 +427,11 @@ export class Orchestrator {
     const next = this.workflows.transition(rec.workflow.id, from, to, changes);
     if (!next) return null;
     for (const e of events) tx.append(rec.workflow.id, e);
-    tx.afterCommit(() => this.changed(next.workflow));
+    tx.afterCommit(() => {
+      if (next.workflow.status === 'blocked') this.atGate.set(next.workflow.id, next);
+      else this.atGate.delete(next.workflow.id);
+      this.changed(next.workflow);
+    });
     return next;
   }
 

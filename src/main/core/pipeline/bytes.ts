@@ -29,36 +29,58 @@ export function completeLength(buf: Buffer): number {
   return buf.length;
 }
 
-/** The last `max` bytes written to it (cut at a character boundary), and how many fell out. */
+/** `buf` without the continuation bytes of a character whose start was cut off. */
+export function skipContinuation(buf: Buffer): Buffer {
+  let start = 0;
+  while (start < buf.length && isContinuation(buf[start])) start++;
+  return buf.subarray(start);
+}
+
+/**
+ * The last `max` bytes written to it (cut at a character boundary), and how many fell out.
+ * It copies what it keeps into one ring allocated once, so a caller may reuse the chunk it
+ * pushed (output is read into a reused buffer) and a flood through it allocates nothing.
+ */
 export class TailBuffer {
-  private chunks: Buffer[] = [];
+  private ring: Buffer | null = null;
+  /** Where the next byte goes. */
+  private end = 0;
   private size = 0;
   dropped = 0;
 
   constructor(private readonly max: number) {}
 
   push(chunk: Buffer): void {
-    if (chunk.length >= this.max) {
-      this.dropped += this.size + chunk.length - this.max;
-      this.chunks = [Buffer.from(chunk.subarray(chunk.length - this.max))];
-      this.size = this.max;
+    if (chunk.length === 0) return;
+    if (this.max <= 0) {
+      this.dropped += chunk.length;
       return;
     }
-    this.chunks.push(chunk);
-    this.size += chunk.length;
-    while (this.size > this.max) {
-      const first = this.chunks[0]!;
-      const excess = this.size - this.max;
-      if (first.length <= excess) {
-        this.chunks.shift();
-        this.size -= first.length;
-        this.dropped += first.length;
-      } else {
-        this.chunks[0] = first.subarray(excess);
-        this.size -= excess;
-        this.dropped += excess;
-      }
+    let src = chunk;
+    if (src.length > this.max) {
+      this.dropped += src.length - this.max;
+      src = src.subarray(src.length - this.max);
     }
+    this.dropped += Math.max(0, this.size + src.length - this.max);
+    const ring = (this.ring ??= Buffer.allocUnsafe(this.max));
+    const first = Math.min(src.length, this.max - this.end);
+    src.copy(ring, this.end, 0, first);
+    if (first < src.length) src.copy(ring, 0, first);
+    this.end = (this.end + src.length) % this.max;
+    this.size = Math.min(this.max, this.size + src.length);
+  }
+
+  /** The kept bytes in order, as a new buffer (not cut at a character boundary). */
+  raw(): Buffer {
+    const out = Buffer.allocUnsafe(this.size);
+    if (!this.ring || this.size === 0) return out;
+    const start = (this.end - this.size + this.max) % this.max;
+    if (start + this.size <= this.max) this.ring.copy(out, 0, start, start + this.size);
+    else {
+      this.ring.copy(out, 0, start, this.max);
+      this.ring.copy(out, this.max - start, 0, this.end);
+    }
+    return out;
   }
 
   get length(): number {
@@ -66,10 +88,7 @@ export class TailBuffer {
   }
 
   bytes(): Buffer {
-    const all = Buffer.concat(this.chunks);
-    let start = 0;
-    while (start < all.length && isContinuation(all[start])) start++;
-    return all.subarray(start);
+    return skipContinuation(this.raw());
   }
 
   text(): string {

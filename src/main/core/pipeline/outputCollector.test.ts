@@ -107,6 +107,59 @@ describe('OutputCollector', () => {
     expect(kinds.join('').replace(/H+/, 'H').replace(/T+/, 'T')).toBe('HWWT');
   });
 
+  it('copies what it keeps: the pushed buffer may be reused at once (output is read into one buffer)', async () => {
+    const log = instantLog();
+    const c = new OutputCollector({ emit: log.emit, agent: 'a', stage: 's', budgetBytes: 64 * 1024, flushMs: 10_000 });
+    const reused = Buffer.alloc(1000);
+    const streamOf = (i: number) => (i % 3 === 0 ? 'stderr' : 'stdout');
+    for (let i = 0; i < 300; i++) {
+      reused.write(`${String(i).padStart(5, '0')} ${'x'.repeat(993)}\n`); // exactly 1000 bytes
+      c.push(streamOf(i), reused);
+    }
+    await c.finish();
+    const out = log.drafts.filter((d) => d.type === 'agent_output');
+    const seen = new Set<number>();
+    for (const d of out) {
+      const lines = d.message.split('\n').slice(0, -1);
+      for (const [k, line] of lines.entries()) {
+        const cut = k === 0 && d.data?.tail && out.findIndex((o) => o.data?.tail) === out.indexOf(d); // the tail may start mid-line
+        if (cut && line.length !== 999) continue;
+        expect(line).toMatch(/^\d{5} x{993}$/);
+        const i = Number(line.slice(0, 5));
+        expect(seen.has(i)).toBe(false);
+        seen.add(i);
+        expect(d.data?.stream).toBe(streamOf(i));
+      }
+    }
+    expect(seen.has(0)).toBe(true);
+    expect(seen.has(299)).toBe(true);
+  });
+
+  it('bounds the bytes it takes in one turn of the event loop: pauses, then resumes on the next turn', async () => {
+    const log = instantLog();
+    const pressure: boolean[] = [];
+    const c = new OutputCollector({
+      emit: log.emit,
+      agent: 'a',
+      stage: 's',
+      budgetBytes: 10 * 1024 * 1024,
+      maxInFlight: 1000,
+      maxBytesPerTurn: 100 * 1024,
+      flushMs: 10_000,
+      onPressure: (p) => pressure.push(p),
+    });
+    const chunk = Buffer.alloc(64 * 1024, 0x61);
+    c.push('stdout', chunk);
+    expect(pressure).toEqual([]);
+    c.push('stdout', chunk);
+    expect(pressure).toEqual([true]);
+    await new Promise((r) => setImmediate(r));
+    expect(pressure).toEqual([true, false]);
+    c.push('stdout', chunk); // a new turn, a new allowance
+    expect(pressure).toEqual([true, false]);
+    await c.finish();
+  });
+
   it('emits nothing once silenced (cancelled)', async () => {
     const log = instantLog();
     const c = new OutputCollector({ emit: log.emit, agent: 'a', stage: 's', budgetBytes: 1024 * 1024, flushMs: 10_000 });

@@ -2,9 +2,12 @@
 // flushed on a short timer or when an event is full), bounded in size, with backpressure (the
 // streams are paused while too many emits wait for their commit), and a per-stage budget past
 // which only a rolling tail is kept and the middle is dropped.
+//
+// A pushed chunk is only borrowed: the executor reads output into one reused buffer, so what is
+// kept (the head, waiting to be coalesced; the tail, in a fixed ring) is copied.
 import type { EventDraft } from '../../../shared/events';
 import { EventLogClosedError } from '../eventLog';
-import { charBoundary, completeLength, cutPoint, TailBuffer } from './bytes';
+import { charBoundary, completeLength, cutPoint, skipContinuation, TailBuffer } from './bytes';
 
 export type OutputStream = 'stdout' | 'stderr';
 
@@ -22,6 +25,8 @@ export interface OutputCollectorOptions {
   tailBytes?: number;
   /** Emits waiting for their commit before the streams are paused. */
   maxInFlight?: number;
+  /** Bytes taken in one turn of the event loop before the streams pause until the next turn. */
+  maxBytesPerTurn?: number;
   /** Called with true to pause the streams, false to resume them. */
   onPressure?(paused: boolean): void;
 }
@@ -29,6 +34,12 @@ export interface OutputCollectorOptions {
 export const DEFAULT_MAX_EVENT_BYTES = 16 * 1024;
 export const DEFAULT_FLUSH_MS = 75;
 export const MAX_TAIL_BYTES = 256 * 1024;
+/**
+ * A pipe can deliver 32 reads of 64 KiB in one turn of the event loop, per stream: past this
+ * many bytes the streams wait for the next turn, so timers, requests and pushes get their turn
+ * during a flood.
+ */
+export const DEFAULT_MAX_BYTES_PER_TURN = 512 * 1024;
 
 interface Pending {
   chunks: Buffer[];
@@ -55,7 +66,7 @@ export class OutputCollector {
   private timer: NodeJS.Timeout | null = null;
   /** Bytes taken for the head (emitted or waiting to be). */
   private accepted = 0;
-  private overflow: { stream: OutputStream; tail: TailBuffer }[] | null = null;
+  private overflow: MixedTail | null = null;
   private overflowBytes = 0;
   /** Fixed once the tail has been emitted. */
   private finalDropped: number | null = null;
@@ -63,6 +74,12 @@ export class OutputCollector {
   private emitted = 0;
   private inFlight = 0;
   private paused = false;
+  /** Too many emits wait for their commit (released at half of maxInFlight). */
+  private pressure = false;
+  /** This turn's byte allowance is spent; cleared at the next turn. */
+  private yielding = false;
+  private turnBytes = 0;
+  private readonly maxBytesPerTurn: number;
   private silenced = false;
   /** Output events the log refused (locked or failing disk) since the last report of them. */
   private lost = { events: 0, bytes: 0, reason: '' };
@@ -74,6 +91,7 @@ export class OutputCollector {
     this.tailMax = o.tailBytes ?? Math.min(MAX_TAIL_BYTES, Math.floor(o.budgetBytes / 4));
     this.headLimit = Math.max(0, o.budgetBytes - this.tailMax);
     this.maxInFlight = o.maxInFlight ?? 4;
+    this.maxBytesPerTurn = o.maxBytesPerTurn ?? DEFAULT_MAX_BYTES_PER_TURN;
   }
 
   get stats(): OutputStats {
@@ -83,6 +101,7 @@ export class OutputCollector {
   push(stream: OutputStream, chunk: Buffer): void {
     this.received += chunk.length;
     if (this.silenced || chunk.length === 0) return;
+    this.countTurn(chunk.length);
     if (this.overflow) {
       this.keepTail(stream, chunk);
       return;
@@ -107,22 +126,22 @@ export class OutputCollector {
       if (this.overflow) {
         const dropped = this.droppedBytes();
         this.finalDropped = dropped;
-        const kept = this.overflow.reduce((n, t) => n + t.tail.length, 0);
+        const kept = this.overflow.length;
         this.send({
           agent: 'system',
           type: 'system_warning',
           message: `Stage ${this.o.stage}: ${kib(dropped)} (${dropped} bytes) of output over the ${kib(this.o.budgetBytes)} budget were dropped; the last ${kib(kept)} follow`,
           data: { stage: this.o.stage, reason: 'output_budget', final: true, droppedBytes: dropped, budgetBytes: this.o.budgetBytes, keptTailBytes: kept },
         });
-        for (const { stream, tail } of this.overflow) {
-          let bytes = tail.bytes();
+        for (const { stream, bytes: run } of this.overflow.runs()) {
+          let bytes = run;
           while (bytes.length > 0) {
             const n = cutPoint(bytes, this.maxEvent);
             this.sendOutput(stream, bytes.subarray(0, n), true);
             bytes = bytes.subarray(n);
           }
         }
-        this.overflow = [];
+        this.overflow = new MixedTail(this.tailMax);
       }
     }
     await Promise.allSettled([...this.settled]);
@@ -139,18 +158,20 @@ export class OutputCollector {
     this.pending.stdout = { chunks: [], size: 0 };
     this.pending.stderr = { chunks: [], size: 0 };
     this.overflow = null;
+    this.pressure = false;
+    this.yielding = false;
     this.setPaused(false);
   }
 
   private droppedBytes(): number {
     if (this.finalDropped !== null) return this.finalDropped;
     if (!this.overflow) return 0;
-    return this.overflowBytes - this.overflow.reduce((n, t) => n + t.tail.length, 0);
+    return this.overflowBytes - this.overflow.length;
   }
 
   private take(stream: OutputStream, chunk: Buffer): void {
     const p = this.pending[stream];
-    p.chunks.push(chunk);
+    p.chunks.push(Buffer.from(chunk)); // borrowed: copy what waits (at most the budget's head)
     p.size += chunk.length;
     this.accepted += chunk.length;
     if (p.size >= this.maxEvent) this.flush(stream, 'full');
@@ -200,7 +221,7 @@ export class OutputCollector {
     this.flush('stdout', 'all');
     this.flush('stderr', 'all');
     this.clearTimer();
-    this.overflow = [];
+    this.overflow = new MixedTail(this.tailMax);
     this.send({
       agent: 'system',
       type: 'system_warning',
@@ -212,27 +233,7 @@ export class OutputCollector {
   private keepTail(stream: OutputStream, chunk: Buffer): void {
     if (chunk.length === 0 || !this.overflow) return;
     this.overflowBytes += chunk.length;
-    // One rolling tail over both streams, kept as runs of the same stream.
-    let last = this.overflow[this.overflow.length - 1];
-    if (!last || last.stream !== stream) {
-      last = { stream, tail: new TailBuffer(this.tailMax) };
-      this.overflow.push(last);
-    }
-    last.tail.push(chunk);
-    let total = this.overflow.reduce((n, t) => n + t.tail.length, 0);
-    while (total > this.tailMax && this.overflow.length > 1) {
-      const first = this.overflow[0]!;
-      const excess = total - this.tailMax;
-      if (first.tail.length <= excess) {
-        this.overflow.shift();
-        total -= first.tail.length;
-      } else {
-        const keep = new TailBuffer(first.tail.length - excess);
-        keep.push(first.tail.bytes());
-        this.overflow[0] = { stream: first.stream, tail: keep };
-        total = this.overflow.reduce((n, t) => n + t.tail.length, 0);
-      }
-    }
+    this.overflow.push(stream, chunk);
   }
 
   private sendOutput(stream: OutputStream, bytes: Buffer, tail: boolean): void {
@@ -245,7 +246,10 @@ export class OutputCollector {
   private send(draft: EventDraft): void {
     if (this.silenced) return;
     this.inFlight++;
-    if (this.inFlight >= this.maxInFlight) this.setPaused(true);
+    if (this.inFlight >= this.maxInFlight) {
+      this.pressure = true;
+      this.updatePause();
+    }
     const done: Promise<unknown> = this.o
       .emit(draft)
       .then(() => this.reportLost())
@@ -260,7 +264,10 @@ export class OutputCollector {
       .finally(() => {
         this.settled.delete(done);
         this.inFlight--;
-        if (this.inFlight <= this.maxInFlight / 2) this.setPaused(false);
+        if (this.pressure && this.inFlight <= this.maxInFlight / 2) {
+          this.pressure = false;
+          this.updatePause();
+        }
       });
     this.settled.add(done);
   }
@@ -277,6 +284,28 @@ export class OutputCollector {
     });
   }
 
+  /** Bounds the work one turn of the event loop does for this stage's output. */
+  private countTurn(bytes: number): void {
+    if (this.turnBytes === 0) {
+      setImmediate(() => {
+        this.turnBytes = 0;
+        if (this.yielding) {
+          this.yielding = false;
+          this.updatePause();
+        }
+      });
+    }
+    this.turnBytes += bytes;
+    if (!this.yielding && this.turnBytes >= this.maxBytesPerTurn) {
+      this.yielding = true;
+      this.updatePause();
+    }
+  }
+
+  private updatePause(): void {
+    if (!this.silenced) this.setPaused(this.pressure || this.yielding);
+  }
+
   private setPaused(paused: boolean): void {
     if (this.paused === paused) return;
     this.paused = paused;
@@ -286,5 +315,55 @@ export class OutputCollector {
   private clearTimer(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+  }
+}
+
+/**
+ * One rolling tail over both streams, in the order written, remembered as runs of one stream.
+ * The bytes live in a single ring (copied in, allocated once), so keeping the tail of a flood
+ * allocates nothing per chunk whatever the interleaving of stdout and stderr.
+ */
+class MixedTail {
+  private readonly ring: TailBuffer;
+  private readonly list: { stream: OutputStream; length: number }[] = [];
+  private total = 0;
+
+  constructor(max: number) {
+    this.ring = new TailBuffer(max);
+  }
+
+  get length(): number {
+    return this.ring.length;
+  }
+
+  push(stream: OutputStream, chunk: Buffer): void {
+    this.ring.push(chunk);
+    const last = this.list[this.list.length - 1];
+    if (last?.stream === stream) last.length += chunk.length;
+    else this.list.push({ stream, length: chunk.length });
+    this.total += chunk.length;
+    // Forget the runs (or the part of the first one) that fell out of the ring.
+    let excess = this.total - this.ring.length;
+    while (excess > 0) {
+      const first = this.list[0]!;
+      const cut = Math.min(first.length, excess);
+      first.length -= cut;
+      excess -= cut;
+      this.total -= cut;
+      if (first.length === 0) this.list.shift();
+    }
+  }
+
+  /** The kept bytes as runs of one stream, oldest first; the first never starts mid-character. */
+  runs(): { stream: OutputStream; bytes: Buffer }[] {
+    const all = this.ring.raw();
+    const out: { stream: OutputStream; bytes: Buffer }[] = [];
+    let at = 0;
+    for (const { stream, length } of this.list) {
+      const bytes = all.subarray(at, at + length);
+      out.push({ stream, bytes: out.length === 0 ? skipContinuation(bytes) : bytes });
+      at += length;
+    }
+    return out;
   }
 }

@@ -8,6 +8,7 @@ import type { StageExecutor, StageOutcome, StageRun } from '../runner';
 import { TailBuffer } from './bytes';
 import { FileWatcher } from './fileWatcher';
 import { OutputCollector } from './outputCollector';
+import { openAgentPipes } from './outputPipes';
 import { PlanFileError, readPlanFile, StdoutPlan } from './planCapture';
 import { anyAlive, terminate } from './processGroup';
 import { buildArgv, buildEnv, templateValues } from './templates';
@@ -64,21 +65,28 @@ export class ProcessExecutor implements StageExecutor {
       return ABORTED;
     }
 
+    const pipes = await openAgentPipes();
+    if (signal.aborted) {
+      pipes.abandon();
+      watcher.stop();
+      return ABORTED;
+    }
     let child: ChildProcess;
     try {
       child = spawn(program, args, {
         cwd: workflow.worktreePath,
         env,
         detached: true, // its own process group, so the whole tree can be signalled
-        stdio: ['ignore', 'pipe', 'pipe'],
+        stdio: ['ignore', ...pipes.stdio],
         windowsHide: true,
       });
     } catch (e) {
+      pipes.abandon();
       watcher.stop();
       return { kind: 'failed', reason: `Stage ${stage.name} could not start \`${program}\`: ${(e as Error).message}` };
     }
 
-    const streams = [child.stdout!, child.stderr!];
+    let streams: NodeJS.ReadableStream[] = [];
     const output = new OutputCollector({
       emit: r.emit,
       agent: stage.agent,
@@ -91,17 +99,16 @@ export class ProcessExecutor implements StageExecutor {
     const stdoutTail = new TailBuffer(FEEDBACK_BYTES);
     const stderrTail = new TailBuffer(STDERR_TAIL_BYTES);
     const plan = stage.captureAs === 'plan' && stage.captureFrom === undefined ? new StdoutPlan() : null;
-    child.stdout!.on('data', (chunk: Buffer) => {
-      output.push('stdout', chunk);
-      stdoutTail.push(chunk);
-      plan?.push(chunk);
+    // Each read's bytes are borrowed (the read buffer is reused): every consumer copies what it keeps.
+    const attached = pipes.attach(child, (stream, bytes) => {
+      output.push(stream, bytes);
+      if (stream === 'stdout') {
+        stdoutTail.push(bytes);
+        plan?.push(bytes);
+      } else stderrTail.push(bytes);
     });
-    child.stderr!.on('data', (chunk: Buffer) => {
-      output.push('stderr', chunk);
-      stderrTail.push(chunk);
-    });
-    streams.forEach((s) => s.on('error', () => undefined));
-    const closed = new Promise<void>((resolve) => child.once('close', () => resolve()));
+    streams = attached.streams;
+    const closed = attached.closed;
 
     const pgid = child.pid;
     const cleanups: (() => void)[] = [];

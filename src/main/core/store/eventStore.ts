@@ -1,7 +1,7 @@
 // Event rows. The store only writes what it is given; numbering is the EventLog's job.
 import type Database from 'better-sqlite3';
 import type { EventType, WorkflowEvent } from '../../../shared/events';
-import { TERMINAL_STATUSES } from '../../../shared/status';
+import { ACTIVE_STATUSES, TERMINAL_STATUSES } from '../../../shared/status';
 
 interface Row {
   workflow_id: string;
@@ -31,6 +31,7 @@ function toEvent(row: Row): WorkflowEvent {
 }
 
 const TERMINAL_LIST = TERMINAL_STATUSES.map((s) => `'${s}'`).join(', ');
+const ACTIVE_LIST = ACTIVE_STATUSES.map((s) => `'${s}'`).join(', ');
 
 export class EventStore {
   private readonly insertStmt: Database.Statement;
@@ -38,6 +39,7 @@ export class EventStore {
   private readonly tailStmt: Database.Statement<[string, number, number], Row>;
   private readonly maxSeqStmt: Database.Statement<[string], { m: number | null }>;
   private readonly pruneStmt: Database.Statement<[string]>;
+  private readonly activeMaxStmt: Database.Statement<[], { id: string; m: number | null }>;
 
   constructor(db: Database.Database) {
     this.insertStmt = db.prepare(`
@@ -50,6 +52,10 @@ export class EventStore {
       'SELECT * FROM events WHERE workflow_id = ? AND sequence < ? ORDER BY sequence DESC LIMIT ?',
     );
     this.maxSeqStmt = db.prepare('SELECT MAX(sequence) AS m FROM events WHERE workflow_id = ?');
+    // One index probe per active workflow (never a scan of the events of ended ones).
+    this.activeMaxStmt = db.prepare(`
+      SELECT w.id AS id, (SELECT MAX(sequence) FROM events WHERE workflow_id = w.id) AS m
+      FROM workflows w WHERE w.status IN (${ACTIVE_LIST})`);
     this.pruneStmt = db.prepare(`
       DELETE FROM events WHERE workflow_id IN (
         SELECT id FROM workflows
@@ -74,6 +80,11 @@ export class EventStore {
   /** The highest sequence stored for a workflow, 0 if none. */
   maxSequence(workflowId: string): number {
     return this.maxSeqStmt.get(workflowId)?.m ?? 0;
+  }
+
+  /** The highest sequence of every active workflow (0 if none). */
+  activeMaxSequences(): [string, number][] {
+    return this.activeMaxStmt.all().map((r) => [r.id, r.m ?? 0]);
   }
 
   list(workflowId: string, afterSequence: number, limit: number): WorkflowEvent[] {

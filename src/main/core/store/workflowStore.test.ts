@@ -90,3 +90,27 @@ describe('one active workflow per worktree (rule 1, the database backstop)', () 
     }
   });
 });
+
+describe('pipelines read back', () => {
+  it('equal what was stored, parsed once and frozen since every record of the workflow shares them', () => {
+    const stages = [{ name: 'build', agent: 'developer', run: ['make', '{issueId}'] }];
+    const id = `w${++n}`;
+    store.insert({
+      id,
+      issueId: id,
+      title: '',
+      description: '',
+      worktreePath: `/tmp/worktree-${id}`,
+      worktreeName: id,
+      pipeline: { name: 'shared', stages },
+      status: 'pending',
+      createdAt: new Date().toISOString(),
+    });
+    const a = store.get(id)!.workflow.pipeline;
+    const b = store.transition(id, ['pending'], 'in_progress')!.workflow.pipeline;
+    expect(a).toEqual({ name: 'shared', stages });
+    expect(b).toBe(a);
+    expect(Object.isFrozen(a.stages[0])).toBe(true);
+    expect(() => (a.stages as unknown[]).push({})).toThrow(TypeError);
+  });
+});

@@ -55,6 +55,32 @@ interface Row {
   cost_usd: number | null;
 }
 
+/**
+ * Parsed pipelines by their JSON text. A workflow's pipeline is snapshotted at start and never
+ * changes, yet every read of its row (approve reads it twice) parsed it again; the parsed value
+ * is frozen because records share it.
+ */
+const parsedPipelines = new Map<string, Pipeline>();
+const PIPELINE_CACHE_MAX = 512;
+
+function pipelineOf(json: string): Pipeline {
+  let pipeline = parsedPipelines.get(json);
+  if (pipeline === undefined) {
+    if (parsedPipelines.size >= PIPELINE_CACHE_MAX) parsedPipelines.clear();
+    pipeline = deepFreeze(JSON.parse(json) as Pipeline);
+    parsedPipelines.set(json, pipeline);
+  }
+  return pipeline;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}
+
 function toRecord(row: Row): WorkflowRecord {
   return {
     n: row.n,
@@ -67,7 +93,7 @@ function toRecord(row: Row): WorkflowRecord {
       description: row.description,
       worktreePath: row.worktree_path,
       worktreeName: row.worktree_name,
-      pipeline: JSON.parse(row.pipeline_json) as Pipeline,
+      pipeline: pipelineOf(row.pipeline_json),
       status: row.status,
       currentStage: row.current_stage,
       createdAt: row.created_at,

@@ -1,0 +1,136 @@
+// An agent's stdout and stderr, each read into one buffer that is reused for every read.
+//
+// Why: from a 'pipe' stdio stream Node allocates a fresh buffer (64 KiB) for every read, so an
+// agent printing 100 MB leaves ~100 MB of short-lived memory outside the JavaScript heap behind
+// it. Node 20's V8 reclaimed such young buffers with a scavenge once they reached 32 MiB; Node
+// 24's V8 (13.6) leaves them to a full collection that starts only when external memory has
+// grown by ~64 MiB, so the peak memory of a flood came to depend on when the collector ran.
+// Reading into a buffer we own (net.Socket's `onread`) makes a flood allocate nothing at all.
+//
+// Node cannot make an anonymous pipe, so each stream is a FIFO created by `mkfifo` in a private
+// temporary directory and unlinked as soon as both ends are open: for the agent it is an
+// ordinary pipe (S_ISFIFO; /dev/stdout works). Where that fails, plain 'pipe' stdio is used;
+// consumers copy what they keep either way, so both behave the same.
+import type { ChildProcess } from 'node:child_process';
+import { closeSync, constants, mkdtempSync, openSync, rmSync } from 'node:fs';
+import { Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { execFile } from '../exec';
+import type { OutputStream } from './outputCollector';
+
+/** One read's worth: the size of a pipe's kernel buffer, what Node reads at most anyway. */
+export const READ_BUFFER_BYTES = 64 * 1024;
+
+/** Gets each read's bytes, valid only during the call (the buffer is reused): copy what you keep. */
+export type OnOutput = (stream: OutputStream, bytes: Buffer) => void;
+
+export interface Attached {
+  /** stdout and stderr, for pause/resume (backpressure) and destroy. */
+  streams: Readable[];
+  /** Resolves once both are closed (every writer gone and everything read, or destroyed). */
+  closed: Promise<void>;
+}
+
+export interface AgentPipes {
+  /** spawn's stdio entries for fd 1 and 2. */
+  readonly stdio: readonly [number | 'pipe', number | 'pipe'];
+  /** True when output is read into reused buffers; false on the plain-pipe fallback. */
+  readonly reusesBuffers: boolean;
+  /** Call once right after spawn returned: starts reading. */
+  attach(child: ChildProcess, onOutput: OnOutput): Attached;
+  /** Call instead of attach if spawn threw: closes every descriptor. */
+  abandon(): void;
+}
+
+const STREAMS: readonly OutputStream[] = ['stdout', 'stderr'];
+
+export async function openAgentPipes(): Promise<AgentPipes> {
+  const fifos = await openFifos().catch(() => null);
+  return fifos ? fifoPipes(fifos) : plainPipes();
+}
+
+interface Fifo {
+  read: number;
+  write: number;
+}
+
+async function openFifos(): Promise<Fifo[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'switchyard-out-'));
+  const opened: number[] = [];
+  try {
+    const paths = STREAMS.map((s) => join(dir, s));
+    const made = await execFile('mkfifo', ['-m', '600', ...paths]);
+    if (made.code !== 0) throw new Error(`mkfifo: ${made.stderr.trim()}`);
+    return paths.map((path) => {
+      // The read end first and non-blocking, so that opening the write end does not wait; the
+      // write end blocking, as an agent expects its stdout to be.
+      const read = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+      opened.push(read);
+      const write = openSync(path, constants.O_WRONLY);
+      opened.push(write);
+      return { read, write };
+    });
+  } catch (e) {
+    for (const fd of opened) closeSync(fd);
+    throw e;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function fifoPipes(fifos: Fifo[]): AgentPipes {
+  const closeWriteEnds = () => fifos.forEach((f) => closeSync(f.write));
+  return {
+    stdio: [fifos[0]!.write, fifos[1]!.write],
+    reusesBuffers: true,
+    attach(_child, onOutput) {
+      // The child has its copies now; ours must go, or the reader would never see the end.
+      closeWriteEnds();
+      const streams = fifos.map((f, i) => {
+        const stream = STREAMS[i]!;
+        const buffer = Buffer.allocUnsafe(READ_BUFFER_BYTES);
+        return new Socket({
+          fd: f.read,
+          readable: true,
+          writable: false,
+          onread: {
+            buffer,
+            callback: (n: number) => {
+              onOutput(stream, buffer.subarray(0, n));
+              return true; // pausing is the collector's call (socket.pause), not this one's
+            },
+          },
+        });
+      });
+      streams.forEach((s) => s.on('error', () => undefined));
+      const closed = Promise.all(streams.map((s) => new Promise<void>((resolve) => (s.closed ? resolve() : s.once('close', () => resolve()))))).then(
+        () => undefined,
+      );
+      return { streams, closed };
+    },
+    abandon() {
+      closeWriteEnds();
+      fifos.forEach((f) => closeSync(f.read));
+    },
+  };
+}
+
+function plainPipes(): AgentPipes {
+  return {
+    stdio: ['pipe', 'pipe'],
+    reusesBuffers: false,
+    attach(child, onOutput) {
+      const streams = [child.stdout!, child.stderr!];
+      streams.forEach((s, i) => {
+        const stream = STREAMS[i]!;
+        s.on('data', (chunk: Buffer) => onOutput(stream, chunk));
+        s.on('error', () => undefined);
+      });
+      const closed = new Promise<void>((resolve) => child.once('close', () => resolve()));
+      return { streams, closed };
+    },
+    abandon() {},
+  };
+}
