@@ -12,6 +12,8 @@ export const GOOD_KEY = 'sk-ant-test-standin';
 export interface StandIn {
   url: string;
   requests: { path: string; body: unknown }[];
+  /** Resolves when the next request arrives. */
+  nextRequest(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -32,10 +34,12 @@ export async function startAnthropicStandIn(script: AgentScript, o: { key?: stri
   const key = o.key ?? GOOD_KEY;
   const requests: StandIn['requests'] = [];
   let n = 0;
+  const waiters: (() => void)[] = [];
   const server: Server = createServer((req, res) => {
     void readJson(req).then(async (body) => {
       const path = (req.url ?? '').split('?')[0]!;
       requests.push({ path, body });
+      for (const w of waiters.splice(0)) w();
       if (req.headers['x-api-key'] !== key && req.headers.authorization !== `Bearer ${key}`) {
         return json(res, 401, { type: 'error', error: { type: 'authentication_error', message: 'invalid x-api-key' } });
       }
@@ -60,6 +64,7 @@ export async function startAnthropicStandIn(script: AgentScript, o: { key?: stri
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
+    nextRequest: () => new Promise<void>((r) => waiters.push(r)),
     close: () =>
       new Promise<void>((r) => {
         server.closeAllConnections();

@@ -23,10 +23,12 @@ export async function startOpenAIStandIn(script: AgentScript, o: { key?: string 
   const key = o.key ?? OPENAI_GOOD_KEY;
   const requests: StandIn['requests'] = [];
   let n = 0;
+  const waiters: (() => void)[] = [];
   const server: Server = createServer((req, res) => {
     void readJson(req).then(async (body) => {
       const path = (req.url ?? '').split('?')[0]!;
       requests.push({ path, body });
+      for (const w of waiters.splice(0)) w();
       if (req.headers.authorization !== `Bearer ${key}`) {
         return json(res, 401, { error: { message: 'Incorrect API key provided', type: 'invalid_request_error', code: 'invalid_api_key' } });
       }
@@ -51,6 +53,7 @@ export async function startOpenAIStandIn(script: AgentScript, o: { key?: string 
   return {
     url: `http://127.0.0.1:${port}/v1`,
     requests,
+    nextRequest: () => new Promise<void>((r) => waiters.push(r)),
     tools: () => toolNames((requests.find((r) => Array.isArray((r.body as { tools?: unknown })?.tools))?.body as { tools?: { name?: string }[] })?.tools),
     close: () =>
       new Promise<void>((r) => {

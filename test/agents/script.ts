@@ -12,8 +12,10 @@ export interface Turn {
 }
 
 export interface ScriptOptions {
-  /** How long the implement stage's last answer is held. */
+  /** How long the implement stage's last answer is held (its first run only). */
   holdFinalMs?: number;
+  /** How long the plan answer is held (a test cancels meanwhile). */
+  holdPlanMs?: number;
   /** Review rounds that answer CHANGES REQUESTED before APPROVED. */
   reviewRounds?: number;
   /** The file the implement stage writes. */
@@ -29,6 +31,7 @@ export const DEFAULT_FILE = { path: 'hello.txt', content: 'hello from the agent\
  */
 export class AgentScript {
   private reviews = 0;
+  private implemented = 0;
   readonly seen: { stage: string; afterTool: boolean }[] = [];
 
   constructor(private readonly o: ScriptOptions = {}) {}
@@ -39,10 +42,11 @@ export class AgentScript {
     const file = this.o.file ?? DEFAULT_FILE;
     switch (stage) {
       case 'plan':
-        return { text: PLAN_TEXT };
+        return { text: PLAN_TEXT, holdMs: this.o.holdPlanMs ?? 0 };
       case 'implement':
         if (!afterTool) return { text: `I will write ${file.path}.`, writeFile: file };
-        return { text: `Wrote ${file.path}.`, holdMs: this.o.holdFinalMs ?? 0 };
+        this.implemented += 1;
+        return { text: `Wrote ${file.path}.`, holdMs: this.implemented === 1 ? (this.o.holdFinalMs ?? 0) : 0 };
       case 'review':
         this.reviews += 1;
         if (this.reviews <= (this.o.reviewRounds ?? 1)) return { text: `Looked at the diff.\nCHANGES REQUESTED: add a second line to ${file.path}` };

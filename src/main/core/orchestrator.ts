@@ -13,7 +13,7 @@ import { SettingsPatchSchema, type Settings, type SettingsPatch } from '../../sh
 import { ACTIVE_STATUSES, isTerminal, type WorkflowStatus } from '../../shared/status';
 import { Bus } from './bus';
 import { EventLog, type Tx } from './eventLog';
-import { MAX_REPLANS, addUsage, afterStage, budgetExceeded, budgetOf, replanTarget, sessionToResume, stageStartEvents, stepAt, type Step } from './pipelineWalker';
+import { MAX_REPLANS, addUsage, afterStage, budgetExceeded, budgetOf, replanTarget, sessionToResume, stageStartEvents, stepAt, usd, type Step } from './pipelineWalker';
 import { systemReaper } from './reaper';
 import type { PipelineSource, ProcessReaper, StageExecutor, StageOutcome } from './runner';
 import { openDatabase, type Durability } from './store/database';
@@ -547,6 +547,7 @@ export class Orchestrator {
       const abortStage = () => stageAbort.abort();
       signal.addEventListener('abort', abortStage, { once: true });
       let overBudget: string | null = null;
+      let warnedNoCost = false;
       let outcome: StageOutcome;
       try {
         outcome = await this.options.executor.run({
@@ -567,6 +568,17 @@ export class Orchestrator {
             });
             overBudget = budgetExceeded(total.costUsd, budget);
             if (overBudget) abortStage();
+            if (budget !== null && totals.costUsd === null && !warnedNoCost) {
+              warnedNoCost = true;
+              void this.log
+                .emit(workflowId, {
+                  agent: 'system',
+                  type: 'system_warning',
+                  message: `The budget of ${usd(budget)} cannot be enforced during stage ${stage.name}: its CLI reports tokens but no cost`,
+                  data: { stage: stage.name, reason: 'budget_unenforceable', budgetUsd: budget },
+                })
+                .catch(() => undefined);
+            }
           },
           emit: (draft) => this.log.emit(workflowId, draft),
           processStarted: (pgid) => this.processes.add({ workflowId, pgid, stage: stage.name, startedAt: this.now().toISOString() }),
