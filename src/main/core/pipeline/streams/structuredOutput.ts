@@ -35,6 +35,8 @@ export interface StructuredOutputOptions {
 }
 
 const TAIL_BYTES = 8 * 1024;
+/** Token counts change with every message; they are reported at most this often (a cost change at once). */
+export const USAGE_INTERVAL_MS = 500;
 
 export class StructuredOutput {
   private readonly splitter: LineSplitter;
@@ -45,6 +47,8 @@ export class StructuredOutput {
   private paused = false;
   private silenced = false;
   private lastUsage = '';
+  private usageTimer: NodeJS.Timeout | null = null;
+  private reported: Usage | null = null;
   private lost = 0;
   /** What a person would read of the stream (messages and unparsed lines), for failure details. */
   readonly textTail = new TailBuffer(TAIL_BYTES);
@@ -81,6 +85,7 @@ export class StructuredOutput {
   /** The stream ended: parses a last line without newline, waits for every event's commit. */
   async finish(): Promise<void> {
     if (!this.silenced) this.splitter.end();
+    this.reportUsage();
     await Promise.allSettled([...this.settled]);
     if (this.lost > 0 && !this.silenced) {
       this.send({ agent: 'system', type: 'system_warning', message: `Stage ${this.o.stage}: ${this.lost} event(s) of the agent's stream could not be recorded`, data: { stage: this.o.stage, reason: 'output_lost', lostEvents: this.lost } });
@@ -91,6 +96,8 @@ export class StructuredOutput {
   /** Nothing more goes to the log (the workflow was cancelled). */
   silence(): void {
     this.silenced = true;
+    if (this.usageTimer) clearTimeout(this.usageTimer);
+    this.usageTimer = null;
     this.setPaused(false);
   }
 
@@ -122,11 +129,22 @@ export class StructuredOutput {
   }
 
   private onUsage(u: Usage): void {
+    this.usage = u;
+    if (this.silenced) return;
+    if (u.costUsd !== (this.reported?.costUsd ?? null)) return this.reportUsage();
+    this.usageTimer ??= setTimeout(() => this.reportUsage(), USAGE_INTERVAL_MS);
+  }
+
+  /** The workflow's totals (and its budget) and the log learn of the latest figures, even past the output budget. */
+  private reportUsage(): void {
+    if (this.usageTimer) clearTimeout(this.usageTimer);
+    this.usageTimer = null;
+    const u = this.usage;
+    if (!u || this.silenced) return;
     const key = JSON.stringify(u);
     if (key === this.lastUsage) return;
     this.lastUsage = key;
-    this.usage = u;
-    // The workflow's totals (and its budget) learn of every change, even past the output budget.
+    this.reported = u;
     this.o.onUsage?.(u);
     this.send({ agent: this.o.agent, type: 'usage', message: usageLine(u), data: { ...u } });
   }
