@@ -107,6 +107,7 @@ export class ProcessExecutor implements StageExecutor {
             emit: r.emit,
             collector: output,
             onUsage: (u) => r.usage?.(u),
+            resumed: r.resumeSession ? { sessionId: r.resumeSession, usage: r.resumeUsage ?? { inputTokens: 0, outputTokens: 0, cachedTokens: 0, costUsd: null } } : null,
             onFatal: (reason) => stopForFatal?.(reason),
             onPressure: (paused) => (paused ? child.stdout!.pause() : child.stdout!.resume()),
           })

@@ -27,6 +27,8 @@ export interface StructuredOutputOptions {
   collector: OutputCollector;
   /** The stage's usage totals so far, each time they change. */
   onUsage?(totals: Usage): void;
+  /** The session this stage resumes and its totals before: the CLIs count a resumed session's usage from its start. */
+  resumed?: { sessionId: string; usage: Usage } | null;
   /** An error retrying cannot fix: the caller stops the stage. Called once. */
   onFatal?(reason: string): void;
   /** Called with true to pause stdout while too many events wait for their commit. */
@@ -56,7 +58,10 @@ export class StructuredOutput {
   failure: string | null = null;
   fatal: string | null = null;
   sessionId: string | null = null;
+  /** The stage's own totals (the session's minus what it had before this stage). */
   usage: Usage | null = null;
+  /** The session's totals as the CLI last reported them. */
+  sessionUsage: Usage | null = null;
 
   constructor(private readonly o: StructuredOutputOptions) {
     this.maxInFlight = o.maxInFlight ?? 64;
@@ -74,7 +79,7 @@ export class StructuredOutput {
       },
       unknown: (line) => this.passThrough(Buffer.from(`${line}\n`)),
     };
-    this.parser = o.format === 'claude-stream-json' ? new ClaudeStreamParser(sink, o.cwd) : new CodexJsonParser(sink, o.cwd);
+    this.parser = o.format === 'claude-stream-json' ? new ClaudeStreamParser(sink, o.cwd, o.resumed?.usage) : new CodexJsonParser(sink, o.cwd);
     this.splitter = new LineSplitter({ line: (l) => this.line(l), raw: (b) => this.passThrough(b) });
   }
 
@@ -128,7 +133,11 @@ export class StructuredOutput {
     this.o.collector.push('stdout', bytes);
   }
 
-  private onUsage(u: Usage): void {
+  private onUsage(session: Usage): void {
+    this.sessionUsage = session;
+    // A CLI that did not resume the session after all (it started a new one) counts from zero.
+    const r = this.o.resumed;
+    const u = r && (this.sessionId === null || this.sessionId === r.sessionId) ? subtract(session, r.usage) : session;
     this.usage = u;
     if (this.silenced) return;
     if (u.costUsd !== (this.reported?.costUsd ?? null)) return this.reportUsage();
@@ -177,6 +186,15 @@ export class StructuredOutput {
     this.paused = paused;
     this.o.onPressure?.(paused);
   }
+}
+
+function subtract(a: Usage, b: Usage): Usage {
+  return {
+    inputTokens: Math.max(0, a.inputTokens - b.inputTokens),
+    outputTokens: Math.max(0, a.outputTokens - b.outputTokens),
+    cachedTokens: Math.max(0, a.cachedTokens - b.cachedTokens),
+    costUsd: a.costUsd === null ? null : Math.max(0, a.costUsd - (b.costUsd ?? 0)),
+  };
 }
 
 /** "1,234 in · 56 out · 7,890 cached · $0.0123" */

@@ -32,7 +32,7 @@ export async function structuredOutcome(
   stderr: string,
 ): Promise<StageOutcome> {
   const name = stage.name;
-  const session = s.sessionId ? { sessionId: s.sessionId } : {};
+  const session = s.sessionId ? { sessionId: s.sessionId, ...(s.sessionUsage ? { sessionUsage: s.sessionUsage } : {}) } : {};
   if (s.fatal) return { kind: 'failed', reason: s.fatal };
   if (s.failure) return { kind: 'failed', reason: `Stage ${name} failed: ${s.failure}` };
   if (end.code !== 0) {
