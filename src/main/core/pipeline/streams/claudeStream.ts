@@ -35,6 +35,8 @@ export class ClaudeStreamParser implements RecordParser {
   private readonly calls = new Map<string, { tool: string; summary: string }>();
   /** Usage of each assistant message so far, by message id (a message comes as several records). */
   private readonly messages = new Map<string, Usage>();
+  /** The plan of the last ExitPlanMode call (plan mode): the answer when the result text is empty. */
+  private exitPlan: string | null = null;
   /** The session's totals at its last result (or when this run started). */
   private settled: Usage;
 
@@ -93,6 +95,8 @@ export class ClaudeStreamParser implements RecordParser {
       } else if (block.type === 'tool_use' && typeof block.name === 'string') {
         const summary = toolCallSummary(block.name, block.input, this.cwd);
         if (typeof block.id === 'string') this.calls.set(block.id, { tool: block.name, summary });
+        const plan = obj(block.input)?.plan;
+        if (block.name === 'ExitPlanMode' && typeof plan === 'string' && plan.trim()) this.exitPlan = plan;
         this.sink.event({ type: 'tool_call', message: summary, data: { tool: block.name, summary, input: truncateValue(block.input ?? null) } });
       }
     }
@@ -136,7 +140,9 @@ export class ClaudeStreamParser implements RecordParser {
       this.sink.failure(`${CLAUDE}: ${oneLine(text, 500)}`);
       return;
     }
-    if (typeof r.result === 'string') this.sink.answer(r.result);
+    // In plan mode the plan may come as ExitPlanMode's input, with nothing left for the result text.
+    const text = typeof r.result === 'string' ? r.result : '';
+    if (text.trim() || this.exitPlan) this.sink.answer(text.trim() ? text : this.exitPlan!);
   }
 
   private totals(): Usage {

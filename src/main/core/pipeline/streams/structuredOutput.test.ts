@@ -97,6 +97,19 @@ describe('a resumed session', () => {
   });
 });
 
+describe('a program that does not write the format', () => {
+  it('keeps its text as agent_output and says which flags are missing', async () => {
+    const r = rig();
+    r.out.push(Buffer.from('Here is my plan:\n1. Do it\n'));
+    await r.finish();
+    expect(r.events.filter((e) => e.type === 'agent_output').map((e) => e.message).join('')).toBe('Here is my plan:\n1. Do it\n');
+    expect(r.events.find((e) => e.type === 'system_warning')!.message).toBe(
+      'Stage plan: its output is claude-stream-json, but no record of that format came on stdout; does its run have `claude -p … --output-format stream-json --verbose`?',
+    );
+    expect(r.out.records).toBe(0);
+  });
+});
+
 describe('LineSplitter', () => {
   it('passes an overlong line through raw instead of holding it, then goes on with lines', () => {
     const lines: string[] = [];

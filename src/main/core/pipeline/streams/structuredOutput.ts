@@ -55,6 +55,9 @@ export class StructuredOutput {
   /** What a person would read of the stream (messages and unparsed lines), for failure details. */
   readonly textTail = new TailBuffer(TAIL_BYTES);
   answer: string | null = null;
+  /** Records parsed (0 with text on stdout: the program does not write this format). */
+  records = 0;
+  private textLines = 0;
   failure: string | null = null;
   fatal: string | null = null;
   sessionId: string | null = null;
@@ -91,6 +94,9 @@ export class StructuredOutput {
   async finish(): Promise<void> {
     if (!this.silenced) this.splitter.end();
     this.reportUsage();
+    if (this.records === 0 && this.textLines > 0 && !this.silenced) {
+      this.send({ agent: 'system', type: 'system_warning', message: `Stage ${this.o.stage}: ${formatHint(this.o.format)}`, data: { stage: this.o.stage, reason: 'not_structured' } });
+    }
     await Promise.allSettled([...this.settled]);
     if (this.lost > 0 && !this.silenced) {
       this.send({ agent: 'system', type: 'system_warning', message: `Stage ${this.o.stage}: ${this.lost} event(s) of the agent's stream could not be recorded`, data: { stage: this.o.stage, reason: 'output_lost', lostEvents: this.lost } });
@@ -116,6 +122,7 @@ export class StructuredOutput {
         value = undefined;
       }
       if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+        this.records++;
         try {
           this.parser.record(value as Record<string, unknown>, text);
         } catch {
@@ -125,7 +132,10 @@ export class StructuredOutput {
         return;
       }
     }
-    if (trimmed) this.passThrough(Buffer.from(`${text}\n`));
+    if (trimmed) {
+      this.textLines++;
+      this.passThrough(Buffer.from(`${text}\n`));
+    }
   }
 
   private passThrough(bytes: Buffer): void {
@@ -186,6 +196,12 @@ export class StructuredOutput {
     this.paused = paused;
     this.o.onPressure?.(paused);
   }
+}
+
+/** Why a structured stage saw no records, and the flags that fix it. */
+export function formatHint(format: StructuredFormat): string {
+  const flags = format === 'claude-stream-json' ? '`claude -p … --output-format stream-json --verbose`' : '`codex exec --json …`';
+  return `its output is ${format}, but no record of that format came on stdout; does its run have ${flags}?`;
 }
 
 function subtract(a: Usage, b: Usage): Usage {
