@@ -8,6 +8,7 @@ import { useApp, useEvents, useUi } from '../state/hooks';
 import { EventFilters } from './EventFilters';
 import { EventRow } from './EventRow';
 
+/** A one-line row's height: the size estimate, and the rows' min-height (CSS `--ev-row`), so they agree. */
 const ROW = 26;
 const EMPTY: readonly WorkflowEvent[] = [];
 
@@ -112,7 +113,10 @@ export function EventStream({ workflowId }: { workflowId: string }) {
         data-count={events.length}
         onScroll={onScroll}
       >
-        <div role="list" style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+        {/* The spacer gives the scroll height; the rows hang from a box of constant size, so a
+            longer list does not invalidate the layout of every row already drawn. */}
+        <div className="ev-spacer" style={{ height: virtualizer.getTotalSize() }}>
+          <div role="list" className="ev-rows" style={{ ['--ev-row' as string]: `${ROW}px` }}>
           {items.map((item) => {
             const event = shown[item.index]!;
             return (
@@ -129,6 +133,7 @@ export function EventStream({ workflowId }: { workflowId: string }) {
               </div>
             );
           })}
+          </div>
         </div>
         {log?.status === 'loading' && <p className="muted pad">Loading events…</p>}
         {log?.status === 'error' && <p className="pad error" role="alert">{log.error}</p>}
