@@ -55,7 +55,9 @@ function RailWorktree({ path }: { path: string }) {
   const label = `${branch}: ${status ? STATUS_LABEL[status] : 'No workflow'}${issueId ? ` ${issueId}` : ''}`;
   return (
     <li className={`rail-wt${selected ? ' cursor' : ''}${opened ? ' open' : ''}`}>
-      <button type="button" aria-label={label} aria-current={opened ? 'page' : undefined} title={`${label}\n${path}\n${withKey('open', 'Open')}`} onClick={() => app.commands.openWorktree(path)}>
+      <button type="button" aria-current={opened ? 'page' : undefined} title={`${label}\n${path}\n${withKey('open', 'Open')}`} onClick={() => app.commands.openWorktree(path)}>
+        {/* The name is the words (hidden text), not the abbreviation shown. */}
+        <span className="sr-only">{label}</span>
         <span className={status ? `rail-mark s-${status}` : 'rail-mark'} aria-hidden="true">
           {status ? STATUS_MARK[status] : '·'}
         </span>
