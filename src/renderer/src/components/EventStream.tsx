@@ -12,14 +12,18 @@ import { EventRow } from './EventRow';
 const ROW = 26;
 const EMPTY: readonly WorkflowEvent[] = [];
 
+/** Rows drawn above the visible ones while following: a few, as every pushed batch replaces them. */
+const TAIL_OVERSCAN = 4;
+
 /**
  * The rows while following: the last ones, as many as the range visible at the current offset
- * holds, plus the overscan. The virtualizer's own range follows the scroll offset, which it reads
+ * holds, plus a few above. The virtualizer's own range follows the scroll offset, which it reads
  * from a scroll event one frame after the layout effect below has scrolled to the new end; with
  * this range the new rows are in the DOM, scrolled into view, in the frame that applies them.
+ * (Scrolling up leaves the tail: the virtualizer's own range, with its full overscan, takes over.)
  */
 function tailRange(range: Range): number[] {
-  const start = Math.max(0, range.count - 1 - (range.endIndex - range.startIndex) - range.overscan);
+  const start = Math.max(0, range.count - 1 - (range.endIndex - range.startIndex) - TAIL_OVERSCAN);
   return Array.from({ length: range.count - start }, (_, i) => start + i);
 }
 
