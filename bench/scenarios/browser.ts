@@ -188,11 +188,26 @@ async function latency(r: Rig, rate: number, seconds: number): Promise<Stages> {
 
 const p50p99 = (values: number[]) => `${percentile(values, 50)} / ${percentile(values, 99)}`;
 
+/** The page's main-thread busy time per second while nothing happens (the workflow open, running). */
+async function idleCpu(r: Rig, seconds: number): Promise<number> {
+  const cdp = await r.page.context().newCDPSession(r.page);
+  await cdp.send('Performance.enable');
+  const busy = async () => (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'TaskDuration')!.value;
+  const before = await busy();
+  await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+  const after = await busy();
+  await cdp.detach();
+  return ((after - before) * 1000) / seconds;
+}
+
 export async function p4(s: Sizes): Promise<Figure[]> {
   const r = await rig();
   try {
     await openWorkflow(r.page, r.served.server.url);
-    const out: Figure[] = [];
+    const idle = await idleCpu(r, s.quick ? 2 : 5);
+    const out: Figure[] = [
+      { scenario: 'P4', name: 'idle: the page main thread busy per second', unit: 'ms', min: idle, median: idle, max: idle, note: 'a running workflow open, no events' },
+    ];
     for (const rate of [1000, 5000]) {
       const st = await latency(r, rate, s.quick ? 1 : 3);
       const seen = st.total;
