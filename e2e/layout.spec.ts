@@ -107,8 +107,16 @@ test.describe('at 800×600', () => {
     await page.keyboard.press('b');
     await expect(nav.getByRole('button', { name: 'Expand the sidebar' })).toBeVisible();
 
+    // The rail follows the keyboard like the list: J/K move the cursor, Enter opens.
+    await expect(nav.locator('li.cursor')).toHaveCount(1);
+    await page.keyboard.press('j');
+    await page.keyboard.press('j');
+    await page.keyboard.press('k');
+    await expect(nav.locator('li.cursor').getByRole('button')).toHaveAccessibleName(/^feature-a: /);
+    await page.keyboard.press('Enter');
+    await expect(ui.worktree('feature-a')).toHaveAttribute('aria-current', 'page');
+
     // Running, in the dark theme.
-    await ui.worktree('feature-a').click();
     await page.getByRole('button', { name: 'Approve', exact: true }).click();
     await expect(ui.status).toHaveText('Running');
     await page.emulateMedia({ colorScheme: 'dark' });

@@ -1,3 +1,4 @@
+import { useEffect, useRef } from 'react';
 import { baseName, STATUS_LABEL, STATUS_MARK } from '../lib/format';
 import { withKey } from '../lib/keymap';
 import { useApp, useRepos, useUi, useWorkflows } from '../state/hooks';
@@ -52,9 +53,13 @@ function RailWorktree({ path }: { path: string }) {
   const issueId = useWorkflows((s) => (workflowId ? s.byId[workflowId]?.issueId : undefined));
   const selected = useUi((s) => s.selectedPath === path);
   const opened = useUi((s) => s.main.kind === 'worktree' && s.main.path === path);
+  const ref = useRef<HTMLLIElement>(null);
+  useEffect(() => {
+    if (selected) ref.current?.scrollIntoView({ block: 'nearest' });
+  }, [selected]);
   const label = `${branch}: ${status ? STATUS_LABEL[status] : 'No workflow'}${issueId ? ` ${issueId}` : ''}`;
   return (
-    <li className={`rail-wt${selected ? ' cursor' : ''}${opened ? ' open' : ''}`}>
+    <li ref={ref} className={`rail-wt${selected ? ' cursor' : ''}${opened ? ' open' : ''}`}>
       <button type="button" aria-current={opened ? 'page' : undefined} title={`${label}\n${path}\n${withKey('open', 'Open')}`} onClick={() => app.commands.openWorktree(path)}>
         {/* The name is the words (hidden text), not the abbreviation shown. */}
         <span className="sr-only">{label}</span>
