@@ -5,7 +5,7 @@ import type { Push } from '../../src/shared/contract';
 import type { Workflow } from '../../src/shared/domain';
 import type { WorkflowEvent } from '../../src/shared/events';
 import { Bus } from '../../src/main/core/bus';
-import { createPushHub } from '../../src/main/transport/pushHub';
+import { createPushHub, PUSH_INTERVAL_MS } from '../../src/main/transport/pushHub';
 
 beforeEach(() => {
   vi.useFakeTimers();
@@ -48,6 +48,24 @@ it('coalesces a flood into at most one push per workflow per 16 ms, in order, no
     for (let i = 1; i < mine.length; i++) expect(mine[i]!.at - mine[i - 1]!.at).toBeGreaterThanOrEqual(16);
     expect(mine.length).toBeLessThanOrEqual(Math.ceil(200 / 16) + 1);
   }
+  hub.close();
+});
+
+it('waits at most a quarter of a frame: the window batches per frame itself', () => {
+  expect(PUSH_INTERVAL_MS).toBeLessThanOrEqual(16 / 4);
+  const bus = new Bus();
+  const hub = createPushHub(bus, { now: () => Date.now() });
+  const pushes: number[] = [];
+  hub.add(() => pushes.push(Date.now()));
+  const t0 = Date.now();
+  bus.emit('events', { workflowId: 'a', events: [ev('a', 1)] });
+  bus.emit('events', { workflowId: 'a', events: [ev('a', 2)] });
+  vi.advanceTimersByTime(PUSH_INTERVAL_MS);
+  expect(pushes.map((at) => at - t0)).toEqual([0, PUSH_INTERVAL_MS]);
+  // Batches further apart than the interval never wait.
+  vi.advanceTimersByTime(10);
+  bus.emit('events', { workflowId: 'a', events: [ev('a', 3)] });
+  expect(pushes).toHaveLength(3);
   hub.close();
 });
 

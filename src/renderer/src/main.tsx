@@ -6,6 +6,7 @@ import { askNotificationPermissionOnGesture, showBrowserNotification } from './l
 import { frameScheduler } from './lib/frame';
 import { createApp } from './state/app';
 import { AppContext } from './state/hooks';
+import { bindSidebar } from './state/sidebarPreference';
 import './styles/theme.css';
 import './styles/layout.css';
 import './styles/workflow.css';
@@ -14,6 +15,7 @@ import './styles/dialogs.css';
 
 const client = createClient();
 const app = createApp(client, { schedule: frameScheduler, notify: showBrowserNotification });
+bindSidebar(app.stores.ui, window);
 app.start();
 if (client.kind === 'websocket') askNotificationPermissionOnGesture();
 

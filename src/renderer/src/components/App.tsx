@@ -1,3 +1,5 @@
+import { isRail } from '../lib/sidebar';
+import { useUi } from '../state/hooks';
 import { DialogHost } from './dialogs/DialogHost';
 import { KeyboardShortcuts } from './KeyboardShortcuts';
 import { MainPane } from './MainPane';
@@ -6,8 +8,9 @@ import { Sidebar } from './Sidebar';
 import { StatusBar } from './StatusBar';
 
 export function App() {
+  const rail = useUi((s) => isRail(s.sidebar, s.narrow));
   return (
-    <div className="app">
+    <div className={rail ? 'app with-rail' : 'app'}>
       <Sidebar />
       <main className="main">
         <Notice />

@@ -5,6 +5,11 @@ import { withKey } from '../lib/keymap';
 import { useApp, useEvents, useUi } from '../state/hooks';
 
 const NO_AGENTS: readonly string[] = [];
+// Built once: the bar re-renders with the event count on every pushed batch, and React skips
+// reconciling an element it has seen before.
+const TYPE_OPTIONS = EVENT_TYPES.map((t) => (
+  <option key={t} value={t}>{t.replace(/_/g, ' ')}</option>
+));
 
 export function EventFilters({ workflowId, shown, loaded }: { workflowId: string; shown: number; loaded: number }) {
   const app = useApp();
@@ -12,7 +17,12 @@ export function EventFilters({ workflowId, shown, loaded }: { workflowId: string
   const searchRequest = useUi((s) => s.searchRequest);
   // The log keeps its agents incrementally: no scan of every loaded event per pushed batch.
   const seen = useEvents((s) => s.logs[workflowId]?.agents ?? NO_AGENTS);
-  const agents = useMemo(() => [...new Set([...BUILTIN_AGENTS, ...seen])].sort(), [seen]);
+  const agentOptions = useMemo(
+    () => [...new Set([...BUILTIN_AGENTS, ...seen])].sort().map((a) => (
+      <option key={a} value={a}>{a}</option>
+    )),
+    [seen],
+  );
   const input = useRef<HTMLInputElement>(null);
   const set = (patch: Partial<typeof filter>) => app.stores.ui.setState((s) => ({ filter: { ...s.filter, ...patch } }));
 
@@ -38,15 +48,11 @@ export function EventFilters({ workflowId, shown, loaded }: { workflowId: string
       />
       <select aria-label="Filter by type" value={filter.types[0] ?? ''} onChange={(e) => set({ types: e.target.value ? [e.target.value as EventType] : [] })}>
         <option value="">All types</option>
-        {EVENT_TYPES.map((t) => (
-          <option key={t} value={t}>{t.replace(/_/g, ' ')}</option>
-        ))}
+        {TYPE_OPTIONS}
       </select>
       <select aria-label="Filter by agent" value={filter.agents[0] ?? ''} onChange={(e) => set({ agents: e.target.value ? [e.target.value] : [] })}>
         <option value="">All agents</option>
-        {agents.map((a) => (
-          <option key={a} value={a}>{a}</option>
-        ))}
+        {agentOptions}
       </select>
       {isFiltering(filter) && (
         <button type="button" className="ghost small" onClick={() => set(NO_FILTER)}>

@@ -8,17 +8,22 @@ import { useApp, useEvents, useUi } from '../state/hooks';
 import { EventFilters } from './EventFilters';
 import { EventRow } from './EventRow';
 
+/** A one-line row's height: the size estimate, and the rows' min-height (CSS `--ev-row`), so they agree. */
 const ROW = 26;
 const EMPTY: readonly WorkflowEvent[] = [];
 
+/** Rows drawn above the visible ones while following: a few, as every pushed batch replaces them. */
+const TAIL_OVERSCAN = 4;
+
 /**
  * The rows while following: the last ones, as many as the range visible at the current offset
- * holds, plus the overscan. The virtualizer's own range follows the scroll offset, which it reads
+ * holds, plus a few above. The virtualizer's own range follows the scroll offset, which it reads
  * from a scroll event one frame after the layout effect below has scrolled to the new end; with
  * this range the new rows are in the DOM, scrolled into view, in the frame that applies them.
+ * (Scrolling up leaves the tail: the virtualizer's own range, with its full overscan, takes over.)
  */
 function tailRange(range: Range): number[] {
-  const start = Math.max(0, range.count - 1 - (range.endIndex - range.startIndex) - range.overscan);
+  const start = Math.max(0, range.count - 1 - (range.endIndex - range.startIndex) - TAIL_OVERSCAN);
   return Array.from({ length: range.count - start }, (_, i) => start + i);
 }
 
@@ -112,7 +117,10 @@ export function EventStream({ workflowId }: { workflowId: string }) {
         data-count={events.length}
         onScroll={onScroll}
       >
-        <div role="list" style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+        {/* The spacer gives the scroll height; the rows hang from a box of constant size, so a
+            longer list does not invalidate the layout of every row already drawn. */}
+        <div className="ev-spacer" style={{ height: virtualizer.getTotalSize() }}>
+          <div role="list" className="ev-rows" style={{ ['--ev-row' as string]: `${ROW}px` }}>
           {items.map((item) => {
             const event = shown[item.index]!;
             return (
@@ -129,6 +137,7 @@ export function EventStream({ workflowId }: { workflowId: string }) {
               </div>
             );
           })}
+          </div>
         </div>
         {log?.status === 'loading' && <p className="muted pad">Loading events…</p>}
         {log?.status === 'error' && <p className="pad error" role="alert">{log.error}</p>}

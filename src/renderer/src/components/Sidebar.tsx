@@ -1,9 +1,16 @@
 import { withKey } from '../lib/keymap';
-import { useApp, useRepos } from '../state/hooks';
+import { isRail } from '../lib/sidebar';
+import { useApp, useRepos, useUi } from '../state/hooks';
 import { runAction } from '../state/runAction';
 import { RepoGroup } from './RepoGroup';
+import { SidebarRail } from './SidebarRail';
 
 export function Sidebar() {
+  const rail = useUi((s) => isRail(s.sidebar, s.narrow));
+  return rail ? <SidebarRail /> : <SidebarList />;
+}
+
+function SidebarList() {
   const app = useApp();
   const repoIds = useRepos((s) => s.repos.map((r) => r.id).join('\n'));
   const loaded = useRepos((s) => s.loaded);
@@ -12,6 +19,9 @@ export function Sidebar() {
   return (
     <nav className="sidebar" aria-label="Repositories and worktrees">
       <div className="sidebar-head">
+        <button type="button" className="ghost small toggle" aria-label="Collapse the sidebar" title={withKey('toggleSidebar', 'Collapse the sidebar')} onClick={() => runAction(app, 'toggleSidebar')}>
+          «
+        </button>
         <span className="brand">Switchyard</span>
         <button type="button" className="ghost" aria-label="Add repository" title={withKey('addRepository')} onClick={() => runAction(app, 'addRepository')}>
           + Repository

@@ -14,6 +14,17 @@ export const STATUS_LABEL: Readonly<Record<WorkflowStatus, string>> = {
   cancelled: 'Cancelled',
 };
 
+/** A mark per status, for places too narrow for the words (the sidebar rail); the words go in its label. */
+export const STATUS_MARK: Readonly<Record<WorkflowStatus, string>> = {
+  queued: '⋯',
+  pending: '○',
+  in_progress: '▶',
+  blocked: '◆',
+  completed: '✓',
+  failed: '✕',
+  cancelled: '⊘',
+};
+
 export function formatDuration(ms: number): string {
   const total = Math.max(0, Math.floor(ms / 1000));
   const h = Math.floor(total / 3600);

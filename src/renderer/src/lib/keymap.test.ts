@@ -22,6 +22,7 @@ describe('keymap', () => {
     expect(actionForKey(key('/'), false)).toBe('search');
     expect(actionForKey(key('?'), false)).toBe('help');
     expect(actionForKey(key('Enter'), false)).toBe('open');
+    expect(actionForKey(key('b'), false)).toBe('toggleSidebar');
     expect(actionForKey(key('k', { ctrlKey: true }), false)).toBe('palette');
     expect(actionForKey(key('K', { metaKey: true }), false)).toBe('palette');
   });

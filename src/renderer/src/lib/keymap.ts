@@ -19,6 +19,7 @@ export const ACTION_IDS = [
   'addRepository',
   'createWorktree',
   'removeWorktree',
+  'toggleSidebar',
 ] as const;
 export type ActionId = (typeof ACTION_IDS)[number];
 
@@ -59,6 +60,7 @@ export const ACTIONS: readonly ActionDef[] = [
   { id: 'addRepository', label: 'Add repository', keys: ['O'], plain: ['o'] },
   { id: 'createWorktree', label: 'Create worktree', keys: ['W'], plain: ['w'] },
   { id: 'removeWorktree', label: 'Remove the selected worktree', keys: ['Delete'], plain: ['Delete'] },
+  { id: 'toggleSidebar', label: 'Collapse or expand the sidebar', keys: ['B'], plain: ['b'] },
 ];
 
 const BY_ID = new Map(ACTIONS.map((a) => [a.id, a]));

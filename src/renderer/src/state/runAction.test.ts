@@ -71,4 +71,17 @@ describe('runAction', () => {
     runAction(app, 'newWorkflow');
     expect(app.stores.ui.getState().dialog).toEqual({ kind: 'start', worktreePath: '/repo/a' });
   });
+
+  it('toggles the sidebar between the list and the rail, from what is shown', async () => {
+    const { app } = await setup();
+    const ui = app.stores.ui;
+    ui.setState({ narrow: true }); // a narrow window starts with the rail
+    runAction(app, 'toggleSidebar');
+    expect(ui.getState().sidebar).toBe('full');
+    runAction(app, 'toggleSidebar');
+    expect(ui.getState().sidebar).toBe('rail');
+    ui.setState({ sidebar: 'auto', narrow: false });
+    runAction(app, 'toggleSidebar');
+    expect(ui.getState().sidebar).toBe('rail');
+  });
 });

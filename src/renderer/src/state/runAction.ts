@@ -3,6 +3,7 @@
 import type { Workflow } from '../../../shared/domain';
 import { isTerminal } from '../../../shared/status';
 import type { ActionId } from '../lib/keymap';
+import { toggled } from '../lib/sidebar';
 import type { App } from './app';
 import { errorText } from './commands';
 import { repoOfWorktree } from './workflowsModel';
@@ -106,6 +107,9 @@ export function runAction(app: App, id: ActionId): void {
       if (!selectedPath) return;
       if (mainWorktree(app, selectedPath)) return notice(app, 'The main worktree of a repository cannot be removed.');
       ui.setState({ dialog: { kind: 'removeWorktree', worktreePath: selectedPath } });
+      return;
+    case 'toggleSidebar':
+      ui.setState((s) => ({ sidebar: toggled(s.sidebar, s.narrow) }));
       return;
   }
 }

@@ -6,6 +6,7 @@ import type { Settings } from '../../../shared/settings';
 import type { ConnectionState } from '../client';
 import type { EventLog } from '../lib/eventLog';
 import { NO_FILTER, type EventFilter } from '../lib/eventFilter';
+import type { SidebarChoice } from '../lib/sidebar';
 
 export interface ConnectionStore {
   state: ConnectionState;
@@ -59,6 +60,9 @@ export interface UiStore {
   searchRequest: number;
   /** A short message for the user (an error from the core, worded as the core words it). */
   notice: { text: string; tone: 'error' | 'info' } | null;
+  /** The user's sidebar choice (lib/sidebar.ts), and whether the window is narrow. */
+  sidebar: SidebarChoice;
+  narrow: boolean;
 }
 
 export interface Stores {
@@ -84,6 +88,8 @@ export function createStores(initialConnection: ConnectionState): Stores {
       jumpRequest: 0,
       searchRequest: 0,
       notice: null,
+      sidebar: 'auto',
+      narrow: false,
     })),
   };
 }

@@ -4,7 +4,7 @@ import { useApp } from '../../state/hooks';
 import { isAvailable, runAction } from '../../state/runAction';
 import { Modal } from './Modal';
 
-/** Every action, searchable; ↑/↓ to choose, Enter to run. */
+/** Every action, searchable; the first match is selected, ↑/↓ (or moving the mouse) choose, Enter runs. */
 export function CommandPalette({ onClose }: { onClose: () => void }) {
   const app = useApp();
   const [query, setQuery] = useState('');
@@ -62,7 +62,12 @@ export function CommandPalette({ onClose }: { onClose: () => void }) {
               aria-selected={i === current}
               aria-disabled={!available}
               className={i === current ? 'active' : ''}
-              onMouseEnter={() => setIndex(i)}
+              // Only a pointer that moves chooses: a list opening under a resting pointer gets
+              // mouseenter (and, in Chromium, a synthetic move with no movement), which stole the
+              // selection from the first match.
+              onMouseMove={(e) => {
+                if ((e.movementX !== 0 || e.movementY !== 0) && i !== current) setIndex(i);
+              }}
               onClick={() => run(i)}
             >
               <span>{a.label}</span>

@@ -1,0 +1,73 @@
+import { useEffect, useRef } from 'react';
+import { baseName, STATUS_LABEL, STATUS_MARK } from '../lib/format';
+import { withKey } from '../lib/keymap';
+import { useApp, useRepos, useUi, useWorkflows } from '../state/hooks';
+import { runAction } from '../state/runAction';
+
+/** "feature-a" -> "fa", "main" -> "ma": enough to tell rows apart next to their status mark. */
+function initials(name: string): string {
+  const words = name.split(/[-_/.\s]+/).filter(Boolean);
+  if (words.length > 1) return words.slice(0, 2).map((w) => w[0]).join('');
+  return name.slice(0, 2);
+}
+
+/** The collapsed sidebar: one button per worktree with its status mark; names and status in the label. */
+export function SidebarRail() {
+  const app = useApp();
+  const paths = useRepos((s) => Object.values(s.worktrees).flatMap((l) => l.map((w) => w.path)).join('\n'));
+  return (
+    <nav className="sidebar rail" aria-label="Repositories and worktrees">
+      <div className="sidebar-head">
+        <button type="button" className="ghost small toggle" aria-label="Expand the sidebar" title={withKey('toggleSidebar', 'Expand the sidebar')} onClick={() => runAction(app, 'toggleSidebar')}>
+          »
+        </button>
+      </div>
+      <ul className="sidebar-body rail-list">
+        {paths.split('\n').filter(Boolean).map((path) => (
+          <RailWorktree key={path} path={path} />
+        ))}
+      </ul>
+      <div className="sidebar-foot">
+        <button type="button" className="ghost small" aria-label="History" title={withKey('history')} onClick={() => runAction(app, 'history')}>
+          ⟲
+        </button>
+        <button type="button" className="ghost small" aria-label="Commands" title={withKey('palette')} onClick={() => runAction(app, 'palette')}>
+          ⌘
+        </button>
+        <button type="button" className="ghost small" aria-label="Keyboard shortcuts" title={withKey('help')} onClick={() => runAction(app, 'help')}>
+          ?
+        </button>
+      </div>
+    </nav>
+  );
+}
+
+function RailWorktree({ path }: { path: string }) {
+  const app = useApp();
+  const branch = useRepos((s) => {
+    for (const list of Object.values(s.worktrees)) for (const w of list) if (w.path === path) return w.branch ?? `${baseName(path)} (detached)`;
+    return baseName(path);
+  });
+  const workflowId = useWorkflows((s) => s.latestByWorktree[path] ?? null);
+  const status = useWorkflows((s) => (workflowId ? s.byId[workflowId]?.status : undefined));
+  const issueId = useWorkflows((s) => (workflowId ? s.byId[workflowId]?.issueId : undefined));
+  const selected = useUi((s) => s.selectedPath === path);
+  const opened = useUi((s) => s.main.kind === 'worktree' && s.main.path === path);
+  const ref = useRef<HTMLLIElement>(null);
+  useEffect(() => {
+    if (selected) ref.current?.scrollIntoView({ block: 'nearest' });
+  }, [selected]);
+  const label = `${branch}: ${status ? STATUS_LABEL[status] : 'No workflow'}${issueId ? ` ${issueId}` : ''}`;
+  return (
+    <li ref={ref} className={`rail-wt${selected ? ' cursor' : ''}${opened ? ' open' : ''}`}>
+      <button type="button" aria-current={opened ? 'page' : undefined} title={`${label}\n${path}\n${withKey('open', 'Open')}`} onClick={() => app.commands.openWorktree(path)}>
+        {/* The name is the words (hidden text), not the abbreviation shown. */}
+        <span className="sr-only">{label}</span>
+        <span className={status ? `rail-mark s-${status}` : 'rail-mark'} aria-hidden="true">
+          {status ? STATUS_MARK[status] : '·'}
+        </span>
+        <span className="rail-name" aria-hidden="true">{initials(branch)}</span>
+      </button>
+    </li>
+  );
+}
