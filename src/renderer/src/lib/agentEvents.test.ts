@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import type { WorkflowEvent } from '../../../shared/events';
+import { bounded, clip, inputText, retryLabel, retryOf, safeLink, toolRow } from './agentEvents';
+
+const ev = (type: WorkflowEvent['type'], message: string, data?: Record<string, unknown>): WorkflowEvent => ({
+  id: 'e1', workflowId: 'w', sequence: 1, timestamp: '2025-01-01T00:00:00Z', agent: 'developer', type, message, ...(data ? { data } : {}),
+});
+
+describe('toolRow', () => {
+  it('reads a call: tool, summary and its input as indented JSON', () => {
+    const row = toolRow(ev('tool_call', 'Write hello.txt', { tool: 'Write', summary: 'Write hello.txt', input: { file_path: 'hello.txt', content: 'hi' } }));
+    expect(row).toEqual({ kind: 'call', tool: 'Write', summary: 'Write hello.txt', rest: 'hello.txt', ok: null, detail: '{\n  "file_path": "hello.txt",\n  "content": "hi"\n}' });
+  });
+  it('does not repeat the tool name the summary starts with', () => {
+    expect(toolRow(ev('tool_call', 'm', { tool: 'Bash', summary: 'Bash: npm test' }))!.rest).toBe('npm test');
+    expect(toolRow(ev('tool_call', 'm', { tool: 'TodoWrite', summary: 'TodoWrite' }))!.rest).toBe('');
+    expect(toolRow(ev('tool_result', 'm', { tool: 'Bash', ok: true, summary: 'exit 0' }))!.rest).toBe('exit 0');
+  });
+  it('reads a result with its outcome and output', () => {
+    expect(toolRow(ev('tool_result', 'm', { tool: 'Bash', ok: false, summary: 'exit 1', output: 'boom' }))).toMatchObject({ kind: 'result', ok: false, summary: 'exit 1', detail: 'boom' });
+    expect(toolRow(ev('tool_result', 'm', { tool: 'Bash', ok: true, summary: 'ok', output: '' }))).toMatchObject({ ok: true, detail: '' });
+  });
+  it('renders whatever arrives: missing or mistyped data falls back to the message', () => {
+    expect(toolRow(ev('tool_call', 'Bash: ls'))).toEqual({ kind: 'call', tool: 'tool', summary: 'Bash: ls', rest: 'Bash: ls', ok: null, detail: '' });
+    expect(toolRow(ev('tool_result', 'done', { tool: 7, ok: 'yes', summary: '' }))).toMatchObject({ tool: 'tool', ok: null, summary: 'done' });
+  });
+  it('is null for other event types', () => {
+    expect(toolRow(ev('agent_output', 'x'))).toBeNull();
+  });
+  it('bounds a huge input or output and says how much it left out', () => {
+    const row = toolRow(ev('tool_result', 'm', { tool: 'Read', ok: true, summary: 's', output: 'y'.repeat(25_000) }))!;
+    expect(row.detail.length).toBeLessThan(20_100);
+    expect(row.detail).toMatch(/… 5,000 more characters$/);
+    expect(bounded('short')).toBe('short');
+  });
+  it('shows strings as they are', () => {
+    expect(inputText('npm test')).toBe('npm test');
+    expect(inputText(null)).toBe('');
+  });
+});
+
+describe('retryOf', () => {
+  it('reads the retry of a warning in the contract shape and in the CLI shape', () => {
+    const r = retryOf(ev('system_warning', 'API retry', { retry: 3, maxRetries: 10, status: 529, reason: 'overloaded_error' }))!;
+    expect(r).toEqual({ retry: 3, maxRetries: 10, status: '529', reason: 'overloaded_error' });
+    expect(retryLabel(r)).toBe('retry 3 of 10 · 529');
+    expect(retryOf(ev('system_warning', 'x', { attempt: 2, max_retries: 10, error_status: 500, error: 'api_error' }))).toEqual({ retry: 2, maxRetries: 10, status: '500', reason: 'api_error' });
+  });
+  it('is null for warnings that are not retries and for other types', () => {
+    expect(retryOf(ev('system_warning', 'disk almost full', { path: '/x' }))).toBeNull();
+    expect(retryOf(ev('system_warning', 'no data'))).toBeNull();
+    expect(retryOf(ev('system_error', 'x', { retry: 1 }))).toBeNull();
+  });
+  it('labels only what the event carries', () => {
+    expect(retryLabel({ retry: 1, maxRetries: null, status: null, reason: null })).toBe('retry 1');
+    expect(retryLabel({ retry: null, maxRetries: null, status: '429', reason: null })).toBe('429');
+  });
+});
+
+describe('safeLink', () => {
+  it('lets http(s) links out and nothing else', () => {
+    expect(safeLink('https://example.com/a?b=1')).toBe('https://example.com/a?b=1');
+    expect(safeLink('http://example.com')).toBe('http://example.com/');
+    for (const bad of ['javascript:alert(1)', 'JAVASCRIPT:alert(1)', 'file:///etc/passwd', 'data:text/html,hi', '/relative', '#top', 'https://user:pw@example.com', '', undefined]) {
+      expect(safeLink(bad)).toBeNull();
+    }
+  });
+});
+
+describe('clip', () => {
+  it('keeps short text whole', () => {
+    expect(clip('a\nb', 100, 10)).toEqual({ text: 'a\nb', cut: false });
+  });
+  it('cuts at the line limit', () => {
+    const s = Array.from({ length: 30 }, (_, i) => `line ${i}`).join('\n');
+    const { text, cut } = clip(s, 10_000, 5);
+    expect(cut).toBe(true);
+    expect(text.split('\n')).toHaveLength(5);
+  });
+  it('cuts at a line end near the character limit, or mid-line when a line is huge', () => {
+    const s = `${'a'.repeat(80)}\n${'b'.repeat(80)}`;
+    expect(clip(s, 100, 50)).toEqual({ text: 'a'.repeat(80), cut: true });
+    expect(clip('x'.repeat(500), 100, 50)).toEqual({ text: 'x'.repeat(100), cut: true });
+  });
+});

@@ -1,0 +1,122 @@
+// What the window reads from the events of structured agent streams (DESIGN §2): tool calls,
+// tool results and API retries. Data is read defensively: the core adds fields as the CLIs do,
+// and a row must render whatever arrives. Pure, unit-tested.
+import type { WorkflowEvent } from '../../../shared/events';
+
+export interface ToolRowModel {
+  kind: 'call' | 'result';
+  tool: string;
+  summary: string;
+  /** The summary without the tool's name it starts with ("Bash: npm test" -> "npm test"): shown after the tool. */
+  rest: string;
+  /** Result rows: did the tool succeed? Null for calls (and results that do not say). */
+  ok: boolean | null;
+  /** The input (calls) or output (results) as text to show when the row is expanded; '' = none. */
+  detail: string;
+}
+
+const text = (v: unknown): string | null => (typeof v === 'string' && v.trim() !== '' ? v : null);
+
+/** How much of a tool's input or output an expanded row shows (the core truncates too). */
+export const DETAIL_LIMIT = 20_000;
+
+export function bounded(s: string, limit = DETAIL_LIMIT): string {
+  return s.length <= limit ? s : `${s.slice(0, limit)}\n… ${(s.length - limit).toLocaleString('en-US')} more characters`;
+}
+
+/** A tool's input as a person reads it: strings as they are, anything else as indented JSON. */
+export function inputText(input: unknown): string {
+  if (input === undefined || input === null) return '';
+  if (typeof input === 'string') return input;
+  try {
+    return JSON.stringify(input, null, 2) ?? '';
+  } catch {
+    return String(input);
+  }
+}
+
+export function toolRow(event: WorkflowEvent): ToolRowModel | null {
+  if (event.type !== 'tool_call' && event.type !== 'tool_result') return null;
+  const d = event.data ?? {};
+  const call = event.type === 'tool_call';
+  const tool = text(d.tool) ?? 'tool';
+  const summary = text(d.summary) ?? event.message;
+  return {
+    kind: call ? 'call' : 'result',
+    tool,
+    summary,
+    rest: summary.toLowerCase().startsWith(tool.toLowerCase()) ? summary.slice(tool.length).replace(/^[\s:]+/, '') : summary,
+    ok: call ? null : typeof d.ok === 'boolean' ? d.ok : null,
+    detail: bounded(call ? inputText(d.input) : inputText(d.output)),
+  };
+}
+
+export interface RetryInfo {
+  retry: number | null;
+  maxRetries: number | null;
+  status: string | null;
+  reason: string | null;
+}
+
+const num = (...vs: unknown[]): number | null => {
+  for (const v of vs) if (typeof v === 'number' && Number.isFinite(v)) return v;
+  return null;
+};
+const str = (...vs: unknown[]): string | null => {
+  for (const v of vs) {
+    if (typeof v === 'number' && Number.isFinite(v)) return String(v);
+    if (typeof v === 'string' && v.trim() !== '') return v;
+  }
+  return null;
+};
+
+/** An API retry reported as a `system_warning` (`{retry, maxRetries, status, reason}` or close). */
+export function retryOf(event: WorkflowEvent): RetryInfo | null {
+  if (event.type !== 'system_warning' || !event.data) return null;
+  const d = event.data;
+  const info: RetryInfo = {
+    retry: num(d.retry, d.attempt),
+    maxRetries: num(d.maxRetries, d.max_retries),
+    status: str(d.status, d.errorStatus, d.error_status),
+    reason: str(d.reason, d.error),
+  };
+  return info.retry === null && info.status === null ? null : info;
+}
+
+/** "retry 3 of 10 · 529" — only the parts the event carries. */
+export function retryLabel(r: RetryInfo): string {
+  const parts: string[] = [];
+  if (r.retry !== null) parts.push(r.maxRetries !== null ? `retry ${r.retry} of ${r.maxRetries}` : `retry ${r.retry}`);
+  if (r.status !== null) parts.push(r.status);
+  return parts.join(' · ');
+}
+
+/** Links in agent text may open outside the app: http(s) only, with a host and no credentials. */
+export function safeLink(href: string | undefined): string | null {
+  if (!href) return null;
+  let u: URL;
+  try {
+    u = new URL(href);
+  } catch {
+    return null;
+  }
+  return (u.protocol === 'https:' || u.protocol === 'http:') && u.hostname !== '' && u.username === '' && u.password === '' ? u.href : null;
+}
+
+/** Long agent text, cut for the collapsed row at a line end near `limit` characters or `lines` lines. */
+export function clip(s: string, limit: number, lines: number): { text: string; cut: boolean } {
+  let end = Math.min(s.length, limit);
+  let nl = -1;
+  for (let i = 0, seen = 0; i < end; i++) {
+    if (s.charCodeAt(i) === 10 && ++seen === lines) {
+      nl = i;
+      break;
+    }
+  }
+  if (nl >= 0) end = nl;
+  else if (end < s.length) {
+    const last = s.lastIndexOf('\n', end);
+    if (last > end / 2) end = last;
+  }
+  return end >= s.length ? { text: s, cut: false } : { text: s.slice(0, end), cut: true };
+}
