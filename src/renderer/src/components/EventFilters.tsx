@@ -1,7 +1,8 @@
 import { useEffect, useMemo, useRef } from 'react';
-import { EVENT_TYPES, BUILTIN_AGENTS, type EventType } from '../../../shared/events';
+import { BUILTIN_AGENTS } from '../../../shared/events';
 import { isFiltering, NO_FILTER } from '../lib/eventFilter';
 import { withKey } from '../lib/keymap';
+import { choiceOf, EVENT_TYPE_CHOICES, GROUP_CHOICES, typesOf } from '../lib/typeChoice';
 import { useApp, useEvents, useUi } from '../state/hooks';
 
 const NO_AGENTS: readonly string[] = [];
@@ -36,10 +37,10 @@ export function EventFilters({ workflowId, shown, loaded }: { workflowId: string
           }
         }}
       />
-      <select aria-label="Filter by type" value={filter.types[0] ?? ''} onChange={(e) => set({ types: e.target.value ? [e.target.value as EventType] : [] })}>
+      <select aria-label="Filter by type" value={choiceOf(filter.types)} onChange={(e) => set({ types: typesOf(e.target.value) })}>
         <option value="">All types</option>
-        {EVENT_TYPES.map((t) => (
-          <option key={t} value={t}>{t.replace(/_/g, ' ')}</option>
+        {[...GROUP_CHOICES, ...EVENT_TYPE_CHOICES].map((c) => (
+          <option key={c.value} value={c.value}>{c.label}</option>
         ))}
       </select>
       <select aria-label="Filter by agent" value={filter.agents[0] ?? ''} onChange={(e) => set({ agents: e.target.value ? [e.target.value] : [] })}>
