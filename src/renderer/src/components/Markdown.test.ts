@@ -1,7 +1,9 @@
 import { createElement } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
-import { Markdown } from './Markdown';
+import render from 'react-markdown';
+import remarkGfm from 'remark-gfm';
+import { Markdown, mayUseGfm } from './Markdown';
 
 const html = (text: string, headingBase: 3 | null = null) => renderToStaticMarkup(createElement(Markdown, { text, headingBase }));
 
@@ -37,5 +39,19 @@ describe('Markdown', () => {
     expect(html('# Title\n\n## Sub')).toBe('<div class="md"><p class="md-h md-h1">Title</p>\n<p class="md-h md-h2">Sub</p></div>');
     expect(html('# Title\n\n#### Deep\n\n###### Deepest', 3)).toContain('<h3 class="md-h md-h1">Title</h3>');
     expect(html('#### Deep\n\n###### Deepest', 3)).toMatch(/<h6 class="md-h md-h4">Deep<\/h6>\n<h6 class="md-h md-h6">Deepest<\/h6>/);
+  });
+  it('skips GFM only for texts it cannot change', () => {
+    const same = ['plain *text* with `code`', '# T\n\n1. a\n2. b\n\n```js\nx()\n```', 'a_b_c **bold** > quote'];
+    const gfm = ['| a |\n|---|\n| 1 |', '- [x] done', '~~gone~~', 'see https://example.com', 'www.example.com', 'mail me@example.com', 'note[^1]\n\n[^1]: x'];
+    const plainHtml = (t: string) => renderToStaticMarkup(render({ children: t }));
+    const gfmHtml = (t: string) => renderToStaticMarkup(render({ children: t, remarkPlugins: [remarkGfm] }));
+    for (const t of same) {
+      expect(mayUseGfm(t)).toBe(false);
+      expect(plainHtml(t)).toBe(gfmHtml(t));
+    }
+    for (const t of gfm) {
+      expect(mayUseGfm(t)).toBe(true);
+      expect(plainHtml(t)).not.toBe(gfmHtml(t)); // each marker does change the output
+    }
   });
 });
