@@ -43,9 +43,10 @@ describe('agentEventBody', () => {
     expect(agentEventBody(event('w1', 1, { type: 'usage', data: { tokens: 'many' } }))).toBeNull();
   });
   it('renders an API retry in the warning colour with its attempt and status', () => {
-    const out = body({ type: 'system_warning', message: 'Claude Code: API retry (overloaded)', data: { retry: 2, maxRetries: 10, status: 529, reason: 'overloaded_error' } });
+    const out = body({ type: 'system_warning', message: 'Claude Code: the API is overloaded', data: { retry: 2, maxRetries: 10, status: 529, reason: 'overloaded_error' } });
     expect(out).toContain('class="ev-msg warn-text"');
     expect(out).toContain('<span class="ev-chip">retry 2 of 10 · 529</span>');
+    expect(body({ type: 'system_warning', message: 'disk almost full' })).toBe('<span class="ev-msg warn-text">disk almost full</span>');
   });
   it('leaves every other type to the plain row', () => {
     expect(agentEventBody(event('w1', 1, { type: 'agent_output' }))).toBeNull();

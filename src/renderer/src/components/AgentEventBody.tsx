@@ -2,7 +2,7 @@
 // warnings; null for every other type, which EventRow renders as before.
 import type { ReactNode } from 'react';
 import type { WorkflowEvent } from '../../../shared/events';
-import { retryLabel, retryOf } from '../lib/agentEvents';
+import { retryChip } from '../lib/agentEvents';
 import { usageDetail, usageOf, usageSummary } from '../lib/usage';
 import { AgentMessage } from './AgentMessage';
 import { ToolRow } from './ToolRow';
@@ -25,11 +25,10 @@ export function agentEventBody(event: WorkflowEvent): ReactNode | null {
       );
     }
     case 'system_warning': {
-      const retry = retryOf(event);
-      const label = retry ? retryLabel(retry) : '';
+      const chip = retryChip(event);
       return (
         <span className="ev-msg warn-text">
-          {label && <span className="ev-chip">{label}</span>}
+          {chip && <span className="ev-chip">{chip}</span>}
           {event.message}
         </span>
       );

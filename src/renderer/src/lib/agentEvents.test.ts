@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { WorkflowEvent } from '../../../shared/events';
-import { bounded, clip, inputText, retryLabel, retryOf, safeLink, toolRow } from './agentEvents';
+import { bounded, clip, inputText, retryChip, retryLabel, retryOf, safeLink, toolRow } from './agentEvents';
 
 const ev = (type: WorkflowEvent['type'], message: string, data?: Record<string, unknown>): WorkflowEvent => ({
   id: 'e1', workflowId: 'w', sequence: 1, timestamp: '2025-01-01T00:00:00Z', agent: 'developer', type, message, ...(data ? { data } : {}),
@@ -14,15 +14,18 @@ describe('toolRow', () => {
   it('does not repeat the tool name the summary starts with', () => {
     expect(toolRow(ev('tool_call', 'm', { tool: 'Bash', summary: 'Bash: npm test' }))!.rest).toBe('npm test');
     expect(toolRow(ev('tool_call', 'm', { tool: 'TodoWrite', summary: 'TodoWrite' }))!.rest).toBe('');
-    expect(toolRow(ev('tool_result', 'm', { tool: 'Bash', ok: true, summary: 'exit 0' }))!.rest).toBe('exit 0');
+    expect(toolRow(ev('tool_result', '', { tool: 'Bash', ok: true, summary: 'exit 0' }))!.rest).toBe('exit 0');
   });
   it('reads a result with its outcome and output', () => {
-    expect(toolRow(ev('tool_result', 'm', { tool: 'Bash', ok: false, summary: 'exit 1', output: 'boom' }))).toMatchObject({ kind: 'result', ok: false, summary: 'exit 1', detail: 'boom' });
-    expect(toolRow(ev('tool_result', 'm', { tool: 'Bash', ok: true, summary: 'ok', output: '' }))).toMatchObject({ ok: true, detail: '' });
+    expect(toolRow(ev('tool_result', 'Bash: npm test: Error: exit 1', { tool: 'Bash', ok: false, summary: 'Error: exit 1', output: 'boom' }))).toMatchObject({
+      kind: 'result', ok: false, summary: 'Bash: npm test: Error: exit 1', rest: 'npm test: Error: exit 1', detail: 'boom',
+    });
+    expect(toolRow(ev('tool_result', '', { tool: 'Bash', ok: true, summary: 'done (no output)', output: '' }))).toMatchObject({ ok: true, summary: 'done (no output)', detail: '' });
   });
   it('renders whatever arrives: missing or mistyped data falls back to the message', () => {
     expect(toolRow(ev('tool_call', 'Bash: ls'))).toEqual({ kind: 'call', tool: 'tool', summary: 'Bash: ls', rest: 'Bash: ls', ok: null, detail: '' });
     expect(toolRow(ev('tool_result', 'done', { tool: 7, ok: 'yes', summary: '' }))).toMatchObject({ tool: 'tool', ok: null, summary: 'done' });
+    expect(toolRow(ev('tool_call', 'Read a.ts', { tool: 'Read', summary: 7 }))).toMatchObject({ summary: 'Read a.ts', rest: 'a.ts' });
   });
   it('is null for other event types', () => {
     expect(toolRow(ev('agent_output', 'x'))).toBeNull();
@@ -45,11 +48,19 @@ describe('retryOf', () => {
     expect(r).toEqual({ retry: 3, maxRetries: 10, status: '529', reason: 'overloaded_error' });
     expect(retryLabel(r)).toBe('retry 3 of 10 · 529');
     expect(retryOf(ev('system_warning', 'x', { attempt: 2, max_retries: 10, error_status: 500, error: 'api_error' }))).toEqual({ retry: 2, maxRetries: 10, status: '500', reason: 'api_error' });
+    // The core's shape: reason names the kind of warning, error the API's word for it.
+    expect(retryOf(ev('system_warning', 'x', { reason: 'api_retry', attempt: 1, maxRetries: 10, status: 529, error: 'overloaded_error' }))).toEqual({ retry: 1, maxRetries: 10, status: '529', reason: 'overloaded_error' });
   });
   it('is null for warnings that are not retries and for other types', () => {
     expect(retryOf(ev('system_warning', 'disk almost full', { path: '/x' }))).toBeNull();
     expect(retryOf(ev('system_warning', 'no data'))).toBeNull();
     expect(retryOf(ev('system_error', 'x', { retry: 1 }))).toBeNull();
+  });
+  it('adds a chip only when the message does not already say which retry it is', () => {
+    const data = { attempt: 2, maxRetries: 10, status: 529 };
+    expect(retryChip(ev('system_warning', 'Claude Code: API error (529 overloaded_error), retry 2 of 10', data))).toBeNull();
+    expect(retryChip(ev('system_warning', 'The API is overloaded', data))).toBe('retry 2 of 10 · 529');
+    expect(retryChip(ev('system_warning', 'disk almost full'))).toBeNull();
   });
   it('labels only what the event carries', () => {
     expect(retryLabel({ retry: 1, maxRetries: null, status: null, reason: null })).toBe('retry 1');

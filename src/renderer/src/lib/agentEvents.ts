@@ -40,7 +40,9 @@ export function toolRow(event: WorkflowEvent): ToolRowModel | null {
   const d = event.data ?? {};
   const call = event.type === 'tool_call';
   const tool = text(d.tool) ?? 'tool';
-  const summary = text(d.summary) ?? event.message;
+  // A call's summary says what it does ("Write hello.txt"); a result's message also names the
+  // call it answers ("Write hello.txt: File created…"), which its summary alone does not.
+  const summary = call ? (text(d.summary) ?? event.message) : (text(event.message) ?? text(d.summary) ?? '');
   return {
     kind: call ? 'call' : 'result',
     tool,
@@ -78,9 +80,17 @@ export function retryOf(event: WorkflowEvent): RetryInfo | null {
     retry: num(d.retry, d.attempt),
     maxRetries: num(d.maxRetries, d.max_retries),
     status: str(d.status, d.errorStatus, d.error_status),
-    reason: str(d.reason, d.error),
+    reason: str(d.error, d.reason),
   };
   return info.retry === null && info.status === null ? null : info;
+}
+
+/** The chip of a retry row: only when the message does not already say which retry it is. */
+export function retryChip(event: WorkflowEvent): string | null {
+  const r = retryOf(event);
+  if (!r) return null;
+  if (r.retry !== null && new RegExp(`\\bretry ${r.retry}\\b`, 'i').test(event.message)) return null;
+  return retryLabel(r) || null;
 }
 
 /** "retry 3 of 10 · 529" — only the parts the event carries. */
