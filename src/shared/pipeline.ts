@@ -106,9 +106,32 @@ function checkStages(stages: Stage[], ctx: z.RefinementCtx): void {
     if (stage.captureFrom !== undefined && stage.captureAs === undefined) {
       ctx.addIssue({ code: 'custom', path: [i, 'captureFrom'], message: 'captureFrom needs captureAs' });
     }
+    if (stage.continueFrom !== undefined) checkContinueFrom(stages, i, stage, ctx);
   });
   if (!stages.some((s) => !isApprovalStage(s))) {
     ctx.addIssue({ code: 'custom', path: [], message: 'a pipeline needs at least one stage that runs something' });
+  }
+}
+
+/**
+ * `continueFrom` resumes a CLI session: it names this stage (its own earlier run, on a replan or
+ * a revision) or an earlier command stage that writes the same structured format.
+ */
+function checkContinueFrom(stages: Stage[], i: number, stage: CommandStage, ctx: z.RefinementCtx): void {
+  const path = [i, 'continueFrom'];
+  const format = stage.output ?? 'text';
+  if (format === 'text') {
+    ctx.addIssue({ code: 'custom', path, message: 'continueFrom needs a structured "output" (claude-stream-json or codex-json): a text stage has no session to resume' });
+    return;
+  }
+  const target = stages.findIndex((s) => s.name === stage.continueFrom);
+  const other = stages[target];
+  if (target < 0 || target > i || !other || isApprovalStage(other)) {
+    ctx.addIssue({ code: 'custom', path, message: `"${stage.continueFrom}" is not this stage or an earlier command stage of this pipeline` });
+    return;
+  }
+  if ((other.output ?? 'text') !== format) {
+    ctx.addIssue({ code: 'custom', path, message: `"${stage.continueFrom}" writes ${other.output ?? 'text'}, this stage ${format}: a session continues in the same CLI only` });
   }
 }
 

@@ -13,7 +13,7 @@ import { SettingsPatchSchema, type Settings, type SettingsPatch } from '../../sh
 import { ACTIVE_STATUSES, isTerminal, type WorkflowStatus } from '../../shared/status';
 import { Bus } from './bus';
 import { EventLog, type Tx } from './eventLog';
-import { MAX_REPLANS, afterStage, replanTarget, stageStartEvents, stepAt, type Step } from './pipelineWalker';
+import { MAX_REPLANS, addUsage, afterStage, budgetExceeded, budgetOf, replanTarget, sessionToResume, stageStartEvents, stepAt, usd, type Step } from './pipelineWalker';
 import { systemReaper } from './reaper';
 import type { PipelineSource, ProcessReaper, StageExecutor, StageOutcome } from './runner';
 import { openDatabase, type Durability } from './store/database';
@@ -525,8 +525,15 @@ export class Orchestrator {
         return;
       }
 
-      // A command stage.
+      // A command stage: not started at all once the workflow is past its budget.
       const { stage, index } = step;
+      const budget = budgetOf(pipeline, this.settings().workflowBudgetUsd);
+      const before = current.workflow.usage;
+      const overBefore = budgetExceeded(before.costUsd, budget);
+      if (overBefore) {
+        this.fail(current, overBefore, state);
+        return;
+      }
       const started = this.log.transaction((tx) => {
         if (!this.workflows.updateProgress(workflowId, 'in_progress', stage.name, index, state)) return null;
         for (const e of stageStartEvents(stage)) tx.append(workflowId, e);
@@ -535,6 +542,12 @@ export class Orchestrator {
         return updated;
       });
       if (!started) return;
+      // The stage stops on a cancel of the run, or on its own when the workflow passes its budget.
+      const stageAbort = new AbortController();
+      const abortStage = () => stageAbort.abort();
+      signal.addEventListener('abort', abortStage, { once: true });
+      let overBudget: string | null = null;
+      let warnedNoCost = false;
       let outcome: StageOutcome;
       try {
         outcome = await this.options.executor.run({
@@ -543,7 +556,30 @@ export class Orchestrator {
           stageIndex: index,
           vars: { plan: state.plan, planFile: state.planFile, feedback: state.feedback },
           settings: this.settings(),
-          signal,
+          signal: stageAbort.signal,
+          resumeSession: sessionToResume(stage, state),
+          budgetRemainingUsd: budget === null ? null : budget - (before.costUsd ?? 0),
+          usage: (totals) => {
+            if (signal.aborted || overBudget) return;
+            const total = addUsage(before, totals);
+            this.log.transaction((tx) => {
+              const rec = this.workflows.setUsage(workflowId, total);
+              if (rec) tx.afterCommit(() => this.changed(rec.workflow));
+            });
+            overBudget = budgetExceeded(total.costUsd, budget);
+            if (overBudget) abortStage();
+            if (budget !== null && totals.costUsd === null && !warnedNoCost) {
+              warnedNoCost = true;
+              void this.log
+                .emit(workflowId, {
+                  agent: 'system',
+                  type: 'system_warning',
+                  message: `The budget of ${usd(budget)} cannot be enforced during stage ${stage.name}: its CLI reports tokens but no cost`,
+                  data: { stage: stage.name, reason: 'budget_unenforceable', budgetUsd: budget },
+                })
+                .catch(() => undefined);
+            }
+          },
           emit: (draft) => this.log.emit(workflowId, draft),
           processStarted: (pgid) => this.processes.add({ workflowId, pgid, stage: stage.name, startedAt: this.now().toISOString() }),
           processExited: (pgid) => this.processes.remove(workflowId, pgid),
@@ -552,8 +588,12 @@ export class Orchestrator {
         if (signal.aborted) return;
         outcome = { kind: 'failed', reason: `Stage ${stage.name} could not run: ${errorText(e)}` };
         await this.log.emit(workflowId, { agent: 'system', type: 'system_error', message: outcome.reason, data: { stage: stage.name } });
+      } finally {
+        signal.removeEventListener('abort', abortStage);
       }
       if (signal.aborted || this.closing) return;
+      // Stopped like a cancel (its processes are gone); the workflow fails with the figures.
+      if (overBudget) outcome = { kind: 'failed', reason: `${overBudget} (stage ${stage.name} was stopped)` };
       const decision = afterStage(pipeline, index, state, outcome);
       const ok = this.log.transaction((tx) => {
         if (!this.workflows.updateProgress(workflowId, 'in_progress', stage.name, index, decision.state)) return false;

@@ -1,5 +1,5 @@
 // Pure decisions about where a pipeline goes next. No I/O: the orchestrator carries them out.
-import type { EventDraft } from '../../shared/events';
+import type { EventDraft, Usage } from '../../shared/events';
 import { isApprovalStage, type CommandStage, type Pipeline } from '../../shared/pipeline';
 import type { StageOutcome } from './runner';
 import type { RunState } from './store/workflowStore';
@@ -50,7 +50,7 @@ export function afterStage(pipeline: Pipeline, index: number, state: RunState, o
     case 'failed':
       return { step: { kind: 'fail', reason: outcome.reason }, state, events: [] };
     case 'completed': {
-      const next: RunState = { ...state, feedback: null };
+      const next: RunState = { ...state, feedback: null, sessions: withSession(state.sessions, stage.name, outcome.sessionId) };
       const events = [completed];
       if (outcome.plan) {
         next.plan = outcome.plan.text;
@@ -77,7 +77,12 @@ export function afterStage(pipeline: Pipeline, index: number, state: RunState, o
       const target = pipeline.stages.findIndex((s) => s.name === stage.review!.onChangesRequested);
       return {
         step: stepAt(pipeline, target),
-        state: { ...state, feedback: outcome.feedback, revisions: { ...state.revisions, [stage.name]: done + 1 } },
+        state: {
+          ...state,
+          feedback: outcome.feedback,
+          revisions: { ...state.revisions, [stage.name]: done + 1 },
+          sessions: withSession(state.sessions, stage.name, outcome.sessionId),
+        },
         events: [
           completed,
           {
@@ -90,6 +95,46 @@ export function afterStage(pipeline: Pipeline, index: number, state: RunState, o
       };
     }
   }
+}
+
+function withSession(sessions: Record<string, string> | undefined, stage: string, id: string | undefined): Record<string, string> {
+  return id ? { ...sessions, [stage]: id } : { ...sessions };
+}
+
+/**
+ * The CLI session a stage resumes: its own from an earlier run (a replan, a revision), else the
+ * one of the stage it continues from; none without `continueFrom`.
+ */
+export function sessionToResume(stage: CommandStage, state: Pick<RunState, 'sessions'>): string | null {
+  if (!stage.continueFrom) return null;
+  const sessions = state.sessions ?? {};
+  return sessions[stage.name] ?? sessions[stage.continueFrom] ?? null;
+}
+
+/** The budget a workflow's pipeline runs under: its own `budgetUsd`, else the setting; null = none. */
+export function budgetOf(pipeline: Pipeline, settingUsd: number | null): number | null {
+  return pipeline.budgetUsd ?? settingUsd;
+}
+
+/** "budget exceeded: $0.0123 of $0.0100" when `cost` is past `budget`, else null. */
+export function budgetExceeded(costUsd: number | null, budgetUsd: number | null): string | null {
+  if (budgetUsd === null || costUsd === null || costUsd <= budgetUsd) return null;
+  return `budget exceeded: ${usd(costUsd)} of ${usd(budgetUsd)}`;
+}
+
+/** Dollars with cents, and more digits for sums below a dollar so small figures stay readable. */
+export function usd(n: number): string {
+  return `$${n >= 1 ? n.toFixed(2) : n.toFixed(4)}`;
+}
+
+/** A workflow's totals after a stage: the totals before it plus the stage's so far. */
+export function addUsage(a: Usage, b: Usage): Usage {
+  return {
+    inputTokens: a.inputTokens + b.inputTokens,
+    outputTokens: a.outputTokens + b.outputTokens,
+    cachedTokens: a.cachedTokens + b.cachedTokens,
+    costUsd: a.costUsd === null && b.costUsd === null ? null : (a.costUsd ?? 0) + (b.costUsd ?? 0),
+  };
 }
 
 /** The stage a replan sends the workflow back to: the one that captured the plan before the gate. */

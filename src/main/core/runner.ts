@@ -3,7 +3,7 @@
 // says how it ended. The real executor spawns processes (pipeline runner); tests may run
 // stages in process.
 import type { Workflow } from '../../shared/domain';
-import type { EventDraft, WorkflowEvent } from '../../shared/events';
+import type { EventDraft, Usage, WorkflowEvent } from '../../shared/events';
 import type { CommandStage, Pipeline, PipelineInfo } from '../../shared/pipeline';
 import type { Settings } from '../../shared/settings';
 
@@ -27,12 +27,18 @@ export interface StageRun {
   /** Records a process group of this stage so a restart after a crash can kill it (rule 8). */
   processStarted(pgid: number): void;
   processExited(pgid: number): void;
+  /** The CLI session to resume (`continueFrom`), when the stage writes a structured stream. */
+  resumeSession?: string | null;
+  /** What is left of the workflow's budget (null: no budget); a CLI with its own cap gets it. */
+  budgetRemainingUsd?: number | null;
+  /** The stage's usage totals so far, each time a structured stream reports them. */
+  usage?(totals: Usage): void;
 }
 
 export type StageOutcome =
-  | { kind: 'completed'; plan?: { text: string; file: string | null } }
+  | { kind: 'completed'; plan?: { text: string; file: string | null }; sessionId?: string }
   /** A review stage asked for changes (exit 3); `feedback` goes to the stage it jumps back to. */
-  | { kind: 'changes_requested'; feedback: string }
+  | { kind: 'changes_requested'; feedback: string; sessionId?: string }
   | { kind: 'failed'; reason: string };
 
 export interface StageExecutor {

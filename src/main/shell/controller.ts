@@ -72,7 +72,7 @@ export class ShellController {
   refresh(): void {
     const summary = this.model.summary();
     const active = this.model.active();
-    this.ports.setTray(trayState(summary), trayTooltip(summary), buildTrayMenu(active, summary));
+    this.ports.setTray(trayState(summary), trayTooltip(summary, active), buildTrayMenu(active, summary));
     this.ports.setAppMenu(buildAppMenu({ platform: this.platform, active, shortcuts: this.ports.settings().shortcuts, dev: this.dev }));
   }
 

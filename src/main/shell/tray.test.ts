@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ACTIVE_STATUSES, WORKFLOW_STATUSES, isActive } from '../../shared/status';
 import type { MenuSpec } from './actions';
-import { buildTrayMenu, summarize, trayState, trayTooltip, type TrayState } from './tray';
+import { buildTrayMenu, costLabel, summarize, trayState, trayTooltip, type TrayState } from './tray';
 import { wf } from './testWorkflow';
 
 type ActionItem = Extract<MenuSpec, { type: 'action' }>;
@@ -49,6 +49,23 @@ describe('tray state for each mix of statuses', () => {
       expect(menu[0]).toEqual({ type: 'label', id: 'summary', label: trayTooltip(summary) });
     });
   }
+
+  it('the tooltip lists each active workflow with what it spent: dollars, else tokens', () => {
+    const a = wf('in_progress', { usage: { inputTokens: 1200, outputTokens: 300, cachedTokens: 5000, costUsd: 0.01234 } });
+    const b = wf('blocked', { usage: { inputTokens: 10_000, outputTokens: 2_345, cachedTokens: 0, costUsd: null } });
+    const c = wf('queued');
+    const done = wf('completed', { usage: { inputTokens: 1, outputTokens: 1, cachedTokens: 0, costUsd: 9 } });
+    const tip = trayTooltip(summarize([a, b, c]), [c, done, b, a]);
+    expect(tip.split('\n')).toEqual([
+      'Switchyard — 1 running, 1 waiting for approval, 1 queued',
+      `${a.issueId} — ${a.worktreeName}: $0.0123`,
+      `${b.issueId} — ${b.worktreeName}: 12,345 tokens`,
+      `${c.issueId} — ${c.worktreeName}: no usage yet`,
+    ]);
+    expect(costLabel({ inputTokens: 0, outputTokens: 0, cachedTokens: 0, costUsd: 12.5 })).toBe('$12.50');
+    // The menu's summary label stays one line.
+    expect(buildTrayMenu([a, b])[0]).toEqual({ type: 'label', id: 'summary', label: 'Switchyard — 1 running, 1 waiting for approval' });
+  });
 
   it('ignores terminal workflows if given any', () => {
     const all = WORKFLOW_STATUSES.map((s) => wf(s));

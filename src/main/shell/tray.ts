@@ -38,7 +38,24 @@ export function trayState(summary: TraySummary): TrayState {
   return 'idle';
 }
 
-export function trayTooltip(summary: TraySummary): string {
+/** What a workflow has spent so far, for one line: dollars where its CLI reports them, else tokens. */
+export function costLabel(usage: Workflow['usage']): string {
+  if (usage.costUsd !== null) return `$${usage.costUsd >= 1 ? usage.costUsd.toFixed(2) : usage.costUsd.toFixed(4)}`;
+  const tokens = usage.inputTokens + usage.outputTokens + usage.cachedTokens;
+  return tokens > 0 ? `${tokens.toLocaleString('en-US')} tokens` : 'no usage yet';
+}
+
+/**
+ * The tooltip: the summary line, then one line per active workflow with what it has spent
+ * (oldest first). The menu's first label is the summary line alone.
+ */
+export function trayTooltip(summary: TraySummary, active: readonly Workflow[] = []): string {
+  const head = traySummaryLine(summary);
+  const list = active.filter((w) => isActiveStatus(w.status)).sort(byCreation);
+  return [head, ...list.map((w) => `${workflowLabel(w)}: ${costLabel(w.usage)}`)].join('\n');
+}
+
+function traySummaryLine(summary: TraySummary): string {
   const c = summary.counts;
   const running = c.pending + c.in_progress;
   const parts: string[] = [];
@@ -72,7 +89,7 @@ function item(label: string, action: ShellAction, extra: { accelerator?: string;
 export function buildTrayMenu(active: readonly Workflow[], summary: TraySummary = summarize(active)): MenuSpec[] {
   const list = active.filter((w) => isActiveStatus(w.status)).sort(byCreation);
   const blocked = list.filter((w) => w.status === 'blocked');
-  const menu: MenuSpec[] = [{ type: 'label', id: 'summary', label: trayTooltip(summary) }, { type: 'separator' }];
+  const menu: MenuSpec[] = [{ type: 'label', id: 'summary', label: traySummaryLine(summary) }, { type: 'separator' }];
   if (blocked.length) {
     for (const w of blocked) menu.push(item(`Approve… ${workflowLabel(w)}`, { kind: 'open-workflow', workflowId: w.id }));
     menu.push({ type: 'separator' });

@@ -89,6 +89,57 @@ describe('.switchyard/pipelines.json errors', () => {
   });
 });
 
+describe('continueFrom and budgetUsd in pipelines.json', () => {
+  const stage = (name: string, extra: object = {}) => ({ name, agent: 'developer', run: ['x'], output: 'claude-stream-json', ...extra });
+
+  it('continueFrom names this stage or an earlier command stage of the same structured format, else a clear error with its path', async () => {
+    writeFile(
+      JSON.stringify({
+        pipelines: {
+          a: {
+            stages: [
+              stage('plan', { continueFrom: 'plan' }),
+              { name: 'approve', approval: true },
+              stage('later', { continueFrom: 'review' }),
+              stage('gate', { continueFrom: 'approve' }),
+              stage('text', { output: 'text', continueFrom: 'plan' }),
+              stage('other', { output: 'codex-json', continueFrom: 'plan' }),
+              stage('review'),
+            ],
+          },
+        },
+      }),
+    );
+    const e = await errorOf(source().list(worktree, settings()));
+    expect(e.message).toContain('4 problems');
+    expect(e.message).toContain('at pipelines.a.stages[2].continueFrom: "review" is not this stage or an earlier command stage of this pipeline');
+    expect(e.message).toContain('at pipelines.a.stages[3].continueFrom: "approve" is not this stage or an earlier command stage of this pipeline');
+    expect(e.message).toContain('at pipelines.a.stages[4].continueFrom: continueFrom needs a structured "output" (claude-stream-json or codex-json)');
+    expect(e.message).toContain('at pipelines.a.stages[5].continueFrom: "plan" writes claude-stream-json, this stage codex-json');
+    expect(e.message).not.toContain('stages[0]');
+  });
+
+  it('a pipeline’s budgetUsd goes into the snapshot a workflow runs; a bad one is refused', async () => {
+    install('x');
+    writeFile(JSON.stringify({ pipelines: { a: { budgetUsd: 2.5, stages: [stage('plan')] } } }));
+    expect(await source().resolve(worktree, 'a', settings())).toMatchObject({ name: 'a', budgetUsd: 2.5 });
+    writeFile(JSON.stringify({ pipelines: { a: { budgetUsd: -1, stages: [stage('plan')] } } }));
+    expect((await errorOf(source().list(worktree, settings()))).message).toContain('at pipelines.a.budgetUsd');
+  });
+
+  it('the Claude and Codex presets stream structured output and continue the planning session', () => {
+    for (const name of ['claude', 'codex']) {
+      const stages = BUILTIN_PIPELINES[name]!.stages.filter((s) => !('approval' in s)) as { name: string; output?: string; continueFrom?: string }[];
+      expect(stages.map((s) => [s.name, s.output, s.continueFrom])).toEqual([
+        ['plan', name === 'claude' ? 'claude-stream-json' : 'codex-json', 'plan'],
+        ['implement', name === 'claude' ? 'claude-stream-json' : 'codex-json', 'plan'],
+        ['review', name === 'claude' ? 'claude-stream-json' : 'codex-json', undefined],
+      ]);
+    }
+    for (const name of ['aider', 'shell']) expect(BUILTIN_PIPELINES[name]!.stages.some((s) => 'output' in s)).toBe(false);
+  });
+});
+
 describe('FilePipelineSource', () => {
   it('lists repository pipelines first, then settings presets, then built-ins; a name is taken by the first', async () => {
     install('claude');

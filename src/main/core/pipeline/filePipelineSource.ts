@@ -56,7 +56,7 @@ export class FilePipelineSource implements PipelineSource {
     }
     const missing = await this.missingProgram(entry.def, worktreePath);
     if (missing) throw invalidInput(missing, { pipeline: name, source: entry.source });
-    return { name, stages: structuredClone(entry.def.stages) };
+    return { name, ...(entry.def.budgetUsd !== undefined ? { budgetUsd: entry.def.budgetUsd } : {}), stages: structuredClone(entry.def.stages) };
   }
 
   /** Every visible pipeline, `default` first, then by precedence; shadowed names are left out. */

@@ -98,6 +98,23 @@ export class OutputCollector {
     this.take(stream, chunk);
   }
 
+  /**
+   * Counts `bytes` of this stage's events that are emitted elsewhere (a structured stream's typed
+   * events) against the same budget. False once the budget is spent: the caller drops the event.
+   */
+  charge(bytes: number): boolean {
+    this.received += bytes;
+    if (this.silenced) return false;
+    if (!this.overflow && this.accepted + bytes <= this.headLimit) {
+      this.accepted += bytes;
+      this.emitted += bytes;
+      return true;
+    }
+    if (!this.overflow) this.startOverflow();
+    this.overflowBytes += bytes;
+    return false;
+  }
+
   /** Emits what is left (the tail and the final figure of an over-budget stage) and waits for every commit. */
   async finish(): Promise<OutputStats> {
     this.clearTimer();

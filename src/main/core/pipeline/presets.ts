@@ -1,7 +1,7 @@
 // Built-in pipelines: plan → approve → implement → review for Claude Code, Codex CLI and Aider,
 // and a `shell` pipeline that runs the repository's own scripts. All argv arrays; the prompts
 // are single argv elements, so nothing in an issue can become a command.
-import type { PipelineDef } from '../../../shared/pipeline';
+import type { PipelineDef, StageOutput } from '../../../shared/pipeline';
 
 /** A review agent cannot pick its exit code, so it answers with this marker line instead of exit 3. */
 export const CHANGES_REQUESTED_MARKER = 'CHANGES REQUESTED';
@@ -20,30 +20,42 @@ const REVIEW_PROMPT =
 
 const review = { onChangesRequested: 'implement', maxRevisions: 2, changesRequestedMarker: CHANGES_REQUESTED_MARKER };
 
-function agentPipeline(description: string, plan: string[], implement: string[], reviewRun: string[]): PipelineDef {
+/**
+ * With a structured `output`, the stages stream typed events and capture the CLI's final answer;
+ * a replan resumes the planner's session and the implementer continues it (keeps its context).
+ * The reviewer starts fresh, so it judges the diff and not its own reasoning.
+ */
+function agentPipeline(description: string, plan: string[], implement: string[], reviewRun: string[], output?: StageOutput): PipelineDef {
+  const structured = output ? { output } : {};
+  const resume = (from: string) => (output ? { continueFrom: from } : {});
   return {
     description,
     stages: [
-      { name: 'plan', agent: 'architect', run: plan, captureAs: 'plan' },
+      { name: 'plan', agent: 'architect', run: plan, captureAs: 'plan', ...structured, ...resume('plan') },
       { name: 'approve', approval: true },
-      { name: 'implement', agent: 'developer', run: implement },
-      { name: 'review', agent: 'reviewer', run: reviewRun, review },
+      { name: 'implement', agent: 'developer', run: implement, ...structured, ...resume('plan') },
+      { name: 'review', agent: 'reviewer', run: reviewRun, review, ...structured },
     ],
   };
 }
 
+/** Claude Code's live stream: one JSON record per line (`--verbose` is required with `-p`). */
+const CLAUDE_STREAM = ['--output-format', 'stream-json', '--verbose'];
+
 export const BUILTIN_PIPELINES: Readonly<Record<string, PipelineDef>> = Object.freeze({
   claude: agentPipeline(
-    'Claude Code (`claude -p`): plan in plan mode, implement with edits accepted, review read-only',
-    ['claude', '-p', PLAN_PROMPT, '--permission-mode', 'plan'],
-    ['claude', '-p', IMPLEMENT_PROMPT, '--permission-mode', 'acceptEdits'],
-    ['claude', '-p', REVIEW_PROMPT, '--permission-mode', 'plan', '--allowedTools', 'Bash(git diff:*)', 'Bash(git status:*)'],
+    'Claude Code (`claude -p`): plan in plan mode, implement with edits accepted (continuing the planning session), review read-only',
+    ['claude', '-p', PLAN_PROMPT, '--permission-mode', 'plan', ...CLAUDE_STREAM],
+    ['claude', '-p', IMPLEMENT_PROMPT, '--permission-mode', 'acceptEdits', ...CLAUDE_STREAM],
+    ['claude', '-p', REVIEW_PROMPT, '--permission-mode', 'plan', '--allowedTools', 'Bash(git diff:*)', 'Bash(git status:*)', ...CLAUDE_STREAM],
+    'claude-stream-json',
   ),
   codex: agentPipeline(
-    'Codex CLI (`codex exec`): plan and review in a read-only sandbox, implement with workspace writes',
-    ['codex', 'exec', '--sandbox', 'read-only', PLAN_PROMPT],
-    ['codex', 'exec', '--sandbox', 'workspace-write', IMPLEMENT_PROMPT],
-    ['codex', 'exec', '--sandbox', 'read-only', REVIEW_PROMPT],
+    'Codex CLI (`codex exec --json`): plan and review in a read-only sandbox, implement with workspace writes (continuing the planning session)',
+    ['codex', 'exec', '--json', '--sandbox', 'read-only', PLAN_PROMPT],
+    ['codex', 'exec', '--json', '--sandbox', 'workspace-write', IMPLEMENT_PROMPT],
+    ['codex', 'exec', '--json', '--sandbox', 'read-only', REVIEW_PROMPT],
+    'codex-json',
   ),
   aider: agentPipeline(
     'Aider (`aider --message`): plan and review in ask mode, implement without auto-commits',

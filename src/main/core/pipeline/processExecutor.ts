@@ -10,6 +10,8 @@ import { FileWatcher } from './fileWatcher';
 import { OutputCollector } from './outputCollector';
 import { PlanFileError, readPlanFile, StdoutPlan } from './planCapture';
 import { anyAlive, terminate } from './processGroup';
+import { structuredOutcome, structuredStart } from './streams/structuredStage';
+import { StructuredOutput } from './streams/structuredOutput';
 import { buildArgv, buildEnv, templateValues } from './templates';
 
 /** Review stages: this exit code means "changes requested". */
@@ -34,7 +36,9 @@ type Ending =
   | { kind: 'exit'; code: number | null; signal: NodeJS.Signals | null }
   | { kind: 'spawn_error'; error: NodeJS.ErrnoException }
   | { kind: 'aborted' }
-  | { kind: 'timeout' };
+  | { kind: 'timeout' }
+  /** The agent's stream reported an error no retry can fix (structured formats). */
+  | { kind: 'fatal'; reason: string };
 
 const ABORTED: StageOutcome = { kind: 'failed', reason: 'cancelled' };
 
@@ -48,7 +52,9 @@ export class ProcessExecutor implements StageExecutor {
     const { workflow, stage, settings, signal } = r;
     if (signal.aborted) return ABORTED;
     const values = templateValues(workflow, r.vars);
-    const { program, args } = buildArgv(stage.run, values);
+    const start = structuredStart(stage, buildArgv(stage.run, values), r);
+    if ('failed' in start) return { kind: 'failed', reason: start.failed };
+    const { program, args } = start;
     const env = buildEnv(this.options.baseEnv?.() ?? process.env, workflow.id, values);
 
     const watcher = await FileWatcher.start({
@@ -90,8 +96,24 @@ export class ProcessExecutor implements StageExecutor {
     });
     const stdoutTail = new TailBuffer(FEEDBACK_BYTES);
     const stderrTail = new TailBuffer(STDERR_TAIL_BYTES);
-    const plan = stage.captureAs === 'plan' && stage.captureFrom === undefined ? new StdoutPlan() : null;
+    let stopForFatal: ((reason: string) => void) | null = null;
+    const structured =
+      stage.output && stage.output !== 'text'
+        ? new StructuredOutput({
+            format: stage.output,
+            agent: stage.agent,
+            stage: stage.name,
+            cwd: workflow.worktreePath,
+            emit: r.emit,
+            collector: output,
+            onUsage: (u) => r.usage?.(u),
+            onFatal: (reason) => stopForFatal?.(reason),
+            onPressure: (paused) => (paused ? child.stdout!.pause() : child.stdout!.resume()),
+          })
+        : null;
+    const plan = stage.captureAs === 'plan' && stage.captureFrom === undefined && !structured ? new StdoutPlan() : null;
     child.stdout!.on('data', (chunk: Buffer) => {
+      if (structured) return structured.push(chunk);
       output.push('stdout', chunk);
       stdoutTail.push(chunk);
       plan?.push(chunk);
@@ -110,6 +132,7 @@ export class ProcessExecutor implements StageExecutor {
         if (child.pid === undefined) resolve({ kind: 'spawn_error', error });
       });
       child.once('exit', (code, sig) => resolve({ kind: 'exit', code, signal: sig }));
+      stopForFatal = (reason) => resolve({ kind: 'fatal', reason });
       const onAbort = () => resolve({ kind: 'aborted' });
       signal.addEventListener('abort', onAbort, { once: true });
       cleanups.push(() => signal.removeEventListener('abort', onAbort));
@@ -126,6 +149,7 @@ export class ProcessExecutor implements StageExecutor {
       cleanups.forEach((c) => c());
       if (end.kind === 'aborted') {
         // The cancellation is committed: nothing more goes into this workflow's log.
+        structured?.silence();
         output.silence();
         watcher.stop();
       }
@@ -146,19 +170,23 @@ export class ProcessExecutor implements StageExecutor {
     }
 
     if (end.kind === 'aborted' || signal.aborted) {
+      structured?.silence();
       output.silence();
       watcher.stop();
       return ABORTED;
     }
+    await structured?.finish();
     await output.finish();
     await watcher.finish();
     if (signal.aborted) return ABORTED;
+    if (end.kind === 'fatal') return { kind: 'failed', reason: end.reason };
+    if (structured && end.kind === 'exit') return structuredOutcome(workflow.worktreePath, stage, end, structured, stderrTail.lastLines(STDERR_LINES).trim());
     return this.outcome(stage, end, workflow.worktreePath, { stdoutTail, stderrTail, plan, program });
   }
 
   private async outcome(
     stage: CommandStage,
-    end: Exclude<Ending, { kind: 'aborted' }>,
+    end: Exclude<Ending, { kind: 'aborted' } | { kind: 'fatal' }>,
     worktree: string,
     got: { stdoutTail: TailBuffer; stderrTail: TailBuffer; plan: StdoutPlan | null; program: string },
   ): Promise<StageOutcome> {

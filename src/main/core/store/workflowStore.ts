@@ -1,6 +1,7 @@
 // Workflow rows: every statement prepared once; snake_case stays here, camelCase leaves.
 import type Database from 'better-sqlite3';
 import type { Workflow } from '../../../shared/domain';
+import type { Usage } from '../../../shared/events';
 import type { Pipeline } from '../../../shared/pipeline';
 import { RUNNING_STATUSES, canTransition, type WorkflowStatus } from '../../../shared/status';
 
@@ -14,6 +15,8 @@ export interface RunState {
   replans: number;
   /** Id of the approval_required event the gate is waiting on (the correlationId of the answer). */
   gateEventId: string | null;
+  /** The CLI session each stage ran in, by stage name (for `continueFrom`). */
+  sessions: Record<string, string>;
 }
 
 export const EMPTY_RUN_STATE: RunState = Object.freeze({
@@ -23,6 +26,7 @@ export const EMPTY_RUN_STATE: RunState = Object.freeze({
   revisions: {},
   replans: 0,
   gateEventId: null,
+  sessions: {},
 });
 
 export interface WorkflowRecord {
@@ -120,6 +124,7 @@ export class WorkflowStore {
   private readonly oldestQueuedStmt: Database.Statement<[], Row>;
   private readonly transitionStmts = new Map<string, Database.Statement>();
   private readonly updateProgressStmt: Database.Statement;
+  private readonly setUsageStmt: Database.Statement;
   private readonly listStmts = new Map<string, Database.Statement>();
 
   constructor(private readonly db: Database.Database) {
@@ -137,6 +142,15 @@ export class WorkflowStore {
     this.updateProgressStmt = db.prepare(`
       UPDATE workflows SET current_stage = @currentStage, stage_index = @stageIndex, run_state_json = @runState
       WHERE id = @id AND status = @status`);
+    this.setUsageStmt = db.prepare(`
+      UPDATE workflows SET input_tokens = @input, output_tokens = @output, cached_tokens = @cached, cost_usd = @cost
+      WHERE id = @id AND status IN (${RUNNING_LIST})`);
+  }
+
+  /** A workflow's usage totals; only while it is active (a late report never rewrites a finished one). */
+  setUsage(id: string, u: Usage): WorkflowRecord | null {
+    const changed = this.setUsageStmt.run({ id, input: u.inputTokens, output: u.outputTokens, cached: u.cachedTokens, cost: u.costUsd }).changes === 1;
+    return changed ? this.get(id) : null;
   }
 
   insert(w: NewWorkflow): void {

@@ -1,0 +1,187 @@
+// A stage's stdout in a structured format (`output: claude-stream-json | codex-json`): lines
+// are parsed as they arrive into typed events (agent_message, tool_call, tool_result, usage,
+// system_warning); what does not parse goes on as agent_output through the stage's
+// OutputCollector, whose budget also bounds the typed events. It also keeps what the stage's
+// outcome needs: the final answer, the CLI's own failure message, the session id, and a fatal
+// error (authentication) that must stop the stage at once.
+import type { EventDraft, Usage } from '../../../../shared/events';
+import type { StageOutput } from '../../../../shared/pipeline';
+import { EventLogClosedError } from '../../eventLog';
+import { TailBuffer } from '../bytes';
+import type { OutputCollector } from '../outputCollector';
+import { ClaudeStreamParser } from './claudeStream';
+import { CodexJsonParser } from './codexJson';
+import { LineSplitter } from './lineSplitter';
+import type { RecordParser, StreamSink } from './types';
+
+export type StructuredFormat = Exclude<StageOutput, 'text'>;
+
+export interface StructuredOutputOptions {
+  format: StructuredFormat;
+  agent: string;
+  stage: string;
+  /** The worktree: tool summaries name paths relative to it. */
+  cwd: string;
+  emit(draft: EventDraft): Promise<unknown>;
+  /** Unparsed lines go here, and typed events are charged to its budget. */
+  collector: OutputCollector;
+  /** The stage's usage totals so far, each time they change. */
+  onUsage?(totals: Usage): void;
+  /** An error retrying cannot fix: the caller stops the stage. Called once. */
+  onFatal?(reason: string): void;
+  /** Called with true to pause stdout while too many events wait for their commit. */
+  onPressure?(paused: boolean): void;
+  maxInFlight?: number;
+}
+
+const TAIL_BYTES = 8 * 1024;
+/** Token counts change with every message; they are reported at most this often (a cost change at once). */
+export const USAGE_INTERVAL_MS = 500;
+
+export class StructuredOutput {
+  private readonly splitter: LineSplitter;
+  private readonly parser: RecordParser;
+  private readonly settled = new Set<Promise<unknown>>();
+  private readonly maxInFlight: number;
+  private inFlight = 0;
+  private paused = false;
+  private silenced = false;
+  private lastUsage = '';
+  private usageTimer: NodeJS.Timeout | null = null;
+  private reported: Usage | null = null;
+  private lost = 0;
+  /** What a person would read of the stream (messages and unparsed lines), for failure details. */
+  readonly textTail = new TailBuffer(TAIL_BYTES);
+  answer: string | null = null;
+  failure: string | null = null;
+  fatal: string | null = null;
+  sessionId: string | null = null;
+  usage: Usage | null = null;
+
+  constructor(private readonly o: StructuredOutputOptions) {
+    this.maxInFlight = o.maxInFlight ?? 64;
+    const sink: StreamSink = {
+      event: (d) => this.send({ ...d, agent: this.o.agent }),
+      usage: (u) => this.onUsage(u),
+      session: (id) => (this.sessionId = id),
+      answer: (text) => (this.answer = text),
+      failure: (message) => (this.failure ??= message),
+      fatal: (reason) => {
+        if (this.fatal !== null) return;
+        this.fatal = reason;
+        this.send({ agent: 'system', type: 'system_error', message: reason, data: { stage: this.o.stage, reason: 'auth' } });
+        this.o.onFatal?.(reason);
+      },
+      unknown: (line) => this.passThrough(Buffer.from(`${line}\n`)),
+    };
+    this.parser = o.format === 'claude-stream-json' ? new ClaudeStreamParser(sink, o.cwd) : new CodexJsonParser(sink, o.cwd);
+    this.splitter = new LineSplitter({ line: (l) => this.line(l), raw: (b) => this.passThrough(b) });
+  }
+
+  push(chunk: Buffer): void {
+    if (!this.silenced) this.splitter.push(chunk);
+  }
+
+  /** The stream ended: parses a last line without newline, waits for every event's commit. */
+  async finish(): Promise<void> {
+    if (!this.silenced) this.splitter.end();
+    this.reportUsage();
+    await Promise.allSettled([...this.settled]);
+    if (this.lost > 0 && !this.silenced) {
+      this.send({ agent: 'system', type: 'system_warning', message: `Stage ${this.o.stage}: ${this.lost} event(s) of the agent's stream could not be recorded`, data: { stage: this.o.stage, reason: 'output_lost', lostEvents: this.lost } });
+      await Promise.allSettled([...this.settled]);
+    }
+  }
+
+  /** Nothing more goes to the log (the workflow was cancelled). */
+  silence(): void {
+    this.silenced = true;
+    if (this.usageTimer) clearTimeout(this.usageTimer);
+    this.usageTimer = null;
+    this.setPaused(false);
+  }
+
+  private line(text: string): void {
+    const trimmed = text.trim();
+    if (trimmed.startsWith('{')) {
+      let value: unknown;
+      try {
+        value = JSON.parse(trimmed);
+      } catch {
+        value = undefined;
+      }
+      if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+        try {
+          this.parser.record(value as Record<string, unknown>, text);
+        } catch {
+          // A record of a shape no version wrote yet must not stop the stage: keep it as it came.
+          this.passThrough(Buffer.from(`${text}\n`));
+        }
+        return;
+      }
+    }
+    if (trimmed) this.passThrough(Buffer.from(`${text}\n`));
+  }
+
+  private passThrough(bytes: Buffer): void {
+    this.textTail.push(bytes);
+    this.o.collector.push('stdout', bytes);
+  }
+
+  private onUsage(u: Usage): void {
+    this.usage = u;
+    if (this.silenced) return;
+    if (u.costUsd !== (this.reported?.costUsd ?? null)) return this.reportUsage();
+    this.usageTimer ??= setTimeout(() => this.reportUsage(), USAGE_INTERVAL_MS);
+  }
+
+  /** The workflow's totals (and its budget) and the log learn of the latest figures, even past the output budget. */
+  private reportUsage(): void {
+    if (this.usageTimer) clearTimeout(this.usageTimer);
+    this.usageTimer = null;
+    const u = this.usage;
+    if (!u || this.silenced) return;
+    const key = JSON.stringify(u);
+    if (key === this.lastUsage) return;
+    this.lastUsage = key;
+    this.reported = u;
+    this.o.onUsage?.(u);
+    this.send({ agent: this.o.agent, type: 'usage', message: usageLine(u), data: { ...u } });
+  }
+
+  private send(draft: EventDraft): void {
+    if (this.silenced) return;
+    if (draft.type === 'agent_message') this.textTail.push(Buffer.from(`${draft.message}\n`));
+    const bytes = Buffer.byteLength(draft.message) + (draft.data === undefined ? 0 : Buffer.byteLength(JSON.stringify(draft.data)));
+    // Errors and usage always go through; the rest shares the stage's output budget.
+    const essential = draft.type === 'usage' || draft.type === 'system_error';
+    if (!this.o.collector.charge(bytes) && !essential) return;
+    this.inFlight++;
+    if (this.inFlight >= this.maxInFlight) this.setPaused(true);
+    const done: Promise<unknown> = this.o
+      .emit(draft)
+      .catch((e: unknown) => {
+        if (e instanceof EventLogClosedError) return this.silence();
+        this.lost++;
+      })
+      .finally(() => {
+        this.settled.delete(done);
+        this.inFlight--;
+        if (this.inFlight <= this.maxInFlight / 2) this.setPaused(false);
+      });
+    this.settled.add(done);
+  }
+
+  private setPaused(paused: boolean): void {
+    if (this.paused === paused) return;
+    this.paused = paused;
+    this.o.onPressure?.(paused);
+  }
+}
+
+/** "1,234 in · 56 out · 7,890 cached · $0.0123" */
+export function usageLine(u: Usage): string {
+  const n = (x: number) => x.toLocaleString('en-US');
+  const cost = u.costUsd === null ? '' : ` · $${u.costUsd.toFixed(4)}`;
+  return `Usage: ${n(u.inputTokens)} in · ${n(u.outputTokens)} out · ${n(u.cachedTokens)} cached${cost}`;
+}

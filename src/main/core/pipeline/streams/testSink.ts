@@ -1,0 +1,47 @@
+// Test support: a StreamSink that records every call, and the recorded real CLI streams.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { EventDraft, Usage } from '../../../../shared/events';
+import type { RecordParser, StreamSink } from './types';
+
+export const RECORDED = fileURLToPath(new URL('../../../../../test/agents/recorded/', import.meta.url));
+
+export function recordedLines(name: string): string[] {
+  return readFileSync(`${RECORDED}${name}`, 'utf8').split('\n').filter(Boolean);
+}
+
+export class RecordingSink implements StreamSink {
+  events: Omit<EventDraft, 'agent'>[] = [];
+  usages: Usage[] = [];
+  sessions: string[] = [];
+  answers: string[] = [];
+  failures: string[] = [];
+  fatals: string[] = [];
+  unknowns: string[] = [];
+  event(d: Omit<EventDraft, 'agent'>): void {
+    this.events.push(d);
+  }
+  usage(u: Usage): void {
+    this.usages.push(u);
+  }
+  session(id: string): void {
+    this.sessions.push(id);
+  }
+  answer(t: string): void {
+    this.answers.push(t);
+  }
+  failure(m: string): void {
+    this.failures.push(m);
+  }
+  fatal(r: string): void {
+    this.fatals.push(r);
+  }
+  unknown(l: string): void {
+    this.unknowns.push(l);
+  }
+}
+
+/** Feeds lines to a parser as the stream splitter would (JSON objects only). */
+export function feed(parser: RecordParser, lines: string[]): void {
+  for (const l of lines) parser.record(JSON.parse(l) as Record<string, unknown>, l);
+}
