@@ -69,7 +69,7 @@ test('a structured agent stream: markdown plan, messages, tool rows that open, r
   // The type filter knows the new types, alone and as 'agent activity'.
   const type = page.getByLabel('Filter by type');
   await type.selectOption({ label: 'tool call' });
-  const rows = stream.getByRole('listitem');
+  const rows = stream.locator('.ev-row');
   await expect(rows.first()).toHaveClass(/ev-tool_call/);
   expect(await rows.evaluateAll((items) => items.every((i) => i.classList.contains('ev-tool_call')))).toBe(true);
   await type.selectOption({ label: 'agent activity' });
