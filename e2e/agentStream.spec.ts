@@ -45,7 +45,7 @@ test('a structured agent stream: markdown plan, messages, tool rows that open, r
   await write.focus();
   await page.keyboard.press('Enter');
   await expect(write).toHaveAttribute('aria-expanded', 'true');
-  await expect(stream.getByLabel('Write input')).toContainText('"content": "Hello\\n"');
+  await expect(stream.getByLabel('Write input')).toContainText('content: Hello');
   await page.keyboard.press('Enter');
   await expect(write).toHaveAttribute('aria-expanded', 'false');
   await expect(stream.getByLabel('Write input')).toHaveCount(0);

@@ -7,9 +7,15 @@ const ev = (type: WorkflowEvent['type'], message: string, data?: Record<string, 
 });
 
 describe('toolRow', () => {
-  it('reads a call: tool, summary and its input as indented JSON', () => {
+  it('reads a call: tool, summary and its input', () => {
     const row = toolRow(ev('tool_call', 'Write hello.txt', { tool: 'Write', summary: 'Write hello.txt', input: { file_path: 'hello.txt', content: 'hi' } }));
-    expect(row).toEqual({ kind: 'call', tool: 'Write', summary: 'Write hello.txt', rest: 'hello.txt', ok: null, detail: '{\n  "file_path": "hello.txt",\n  "content": "hi"\n}' });
+    expect(row).toEqual({ kind: 'call', tool: 'Write', summary: 'Write hello.txt', rest: 'hello.txt', ok: null, detail: 'file_path: hello.txt\ncontent: hi' });
+  });
+  it('shows an input as key: value lines, multi-line strings as blocks, nested values as JSON', () => {
+    expect(inputText({ file_path: 'a.md', content: '# A\n\nline\n', replace_all: false, n: 3, none: null })).toBe('file_path: a.md\ncontent:\n  # A\n  \n  line\nreplace_all: false\nn: 3\nnone: null');
+    expect(inputText({ todos: [{ content: 'x' }] })).toBe('todos: [\n    {\n      "content": "x"\n    }\n  ]');
+    expect(inputText([1, 2])).toBe('[\n  1,\n  2\n]');
+    expect(inputText(42)).toBe('42');
   });
   it('does not repeat the tool name the summary starts with', () => {
     expect(toolRow(ev('tool_call', 'm', { tool: 'Bash', summary: 'Bash: npm test' }))!.rest).toBe('npm test');

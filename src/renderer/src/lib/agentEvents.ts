@@ -24,14 +24,30 @@ export function bounded(s: string, limit = DETAIL_LIMIT): string {
   return s.length <= limit ? s : `${s.slice(0, limit)}\n… ${(s.length - limit).toLocaleString('en-US')} more characters`;
 }
 
-/** A tool's input as a person reads it: strings as they are, anything else as indented JSON. */
+/**
+ * A tool's input as a person reads it: strings as they are; an object as `key: value` lines, a
+ * multi-line string (a file's content, a script) as an indented block instead of a JSON string
+ * full of \n; anything nested as indented JSON.
+ */
 export function inputText(input: unknown): string {
   if (input === undefined || input === null) return '';
   if (typeof input === 'string') return input;
+  if (typeof input !== 'object' || Array.isArray(input)) return json(input);
+  const lines: string[] = [];
+  for (const [key, value] of Object.entries(input)) {
+    if (typeof value === 'string' && value.includes('\n')) lines.push(`${key}:`, ...value.replace(/\n$/, '').split('\n').map((l) => `  ${l}`));
+    else if (typeof value === 'string') lines.push(`${key}: ${value}`);
+    else if (value === null || typeof value !== 'object') lines.push(`${key}: ${String(value)}`);
+    else lines.push(`${key}: ${json(value).replace(/\n/g, '\n  ')}`);
+  }
+  return lines.join('\n');
+}
+
+function json(value: unknown): string {
   try {
-    return JSON.stringify(input, null, 2) ?? '';
+    return JSON.stringify(value, null, 2) ?? String(value);
   } catch {
-    return String(input);
+    return String(value);
   }
 }
 
