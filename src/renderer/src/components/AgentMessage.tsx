@@ -3,11 +3,11 @@
 import { memo, useId } from 'react';
 import type { WorkflowEvent } from '../../../shared/events';
 import { clip } from '../lib/agentEvents';
+import { MESSAGE_LINES } from '../lib/rowHeight';
 import { useExpanded } from '../state/expanded';
 import { Markdown } from './Markdown';
 
 export const MESSAGE_CHARS = 1_500;
-export const MESSAGE_LINES = 14;
 
 export const AgentMessage = memo(function AgentMessage({ event }: { event: WorkflowEvent }) {
   const [open, toggle] = useExpanded(event.id);
