@@ -548,6 +548,7 @@ export class Orchestrator {
       signal.addEventListener('abort', abortStage, { once: true });
       let overBudget: string | null = null;
       let warnedNoCost = false;
+      const resumeId = sessionToResume(stage, state);
       let outcome: StageOutcome;
       try {
         outcome = await this.options.executor.run({
@@ -557,7 +558,8 @@ export class Orchestrator {
           vars: { plan: state.plan, planFile: state.planFile, feedback: state.feedback },
           settings: this.settings(),
           signal: stageAbort.signal,
-          resumeSession: sessionToResume(stage, state),
+          resumeSession: resumeId,
+          resumeUsage: resumeId ? (state.sessionUsage?.[resumeId] ?? null) : null,
           budgetRemainingUsd: budget === null ? null : budget - (before.costUsd ?? 0),
           usage: (totals) => {
             if (signal.aborted || overBudget) return;

@@ -129,11 +129,16 @@ describe('usage, budgets and sessions across stages', () => {
 
   it('hands a continuing stage the session it continues: its own from an earlier run, else the named stage’s', async () => {
     const resumed: Record<string, (string | null | undefined)[]> = {};
+    const resumeUsage: (Usage | null | undefined)[] = [];
     let review = 0;
     const seen = (r: StageRun) => (resumed[r.stage.name] ??= []).push(r.resumeSession);
     const executor = new InProcessExecutor({
-      plan: (r) => (seen(r), { kind: 'completed', plan: { text: 'p', file: null }, sessionId: 'S-plan' }),
-      implement: (r) => (seen(r), { kind: 'completed', sessionId: `S-impl-${resumed.implement!.length}` }),
+      plan: (r) => (seen(r), { kind: 'completed', plan: { text: 'p', file: null }, sessionId: 'S-plan', sessionUsage: u(7, 7, 7, 0.7) }),
+      implement: (r) => {
+        seen(r);
+        resumeUsage.push(r.resumeUsage);
+        return { kind: 'completed', sessionId: `S-impl-${resumed.implement!.length}`, sessionUsage: u(9, 9, 9, 0.9) };
+      },
       review: (r) => (seen(r), ++review === 1 ? { kind: 'changes_requested', feedback: 'more', sessionId: 'S-rev' } : { kind: 'completed' }),
     });
     const stages = structuredClone(STANDARD_STAGES).map((s) => {
@@ -148,5 +153,7 @@ describe('usage, budgets and sessions across stages', () => {
     await h.waitFor(w.id, 'completed');
     // plan and review do not continue anything; implement first continues plan, then itself.
     expect(resumed).toEqual({ plan: [null], implement: ['S-plan', 'S-impl-1'], review: [null, null] });
+    // With the session, what it had counted so far (the CLIs count a resumed session from its start).
+    expect(resumeUsage).toEqual([u(7, 7, 7, 0.7), u(9, 9, 9, 0.9)]);
   });
 });

@@ -1,7 +1,7 @@
 // Pure decisions about where a pipeline goes next. No I/O: the orchestrator carries them out.
 import type { EventDraft, Usage } from '../../shared/events';
 import { isApprovalStage, type CommandStage, type Pipeline } from '../../shared/pipeline';
-import type { StageOutcome } from './runner';
+import type { SessionOutcome, StageOutcome } from './runner';
 import type { RunState } from './store/workflowStore';
 
 export const MAX_REPLANS = 3;
@@ -50,7 +50,7 @@ export function afterStage(pipeline: Pipeline, index: number, state: RunState, o
     case 'failed':
       return { step: { kind: 'fail', reason: outcome.reason }, state, events: [] };
     case 'completed': {
-      const next: RunState = { ...state, feedback: null, sessions: withSession(state.sessions, stage.name, outcome.sessionId) };
+      const next: RunState = { ...state, feedback: null, ...withSession(state, stage.name, outcome) };
       const events = [completed];
       if (outcome.plan) {
         next.plan = outcome.plan.text;
@@ -81,7 +81,7 @@ export function afterStage(pipeline: Pipeline, index: number, state: RunState, o
           ...state,
           feedback: outcome.feedback,
           revisions: { ...state.revisions, [stage.name]: done + 1 },
-          sessions: withSession(state.sessions, stage.name, outcome.sessionId),
+          ...withSession(state, stage.name, outcome),
         },
         events: [
           completed,
@@ -97,8 +97,14 @@ export function afterStage(pipeline: Pipeline, index: number, state: RunState, o
   }
 }
 
-function withSession(sessions: Record<string, string> | undefined, stage: string, id: string | undefined): Record<string, string> {
-  return id ? { ...sessions, [stage]: id } : { ...sessions };
+function withSession(state: RunState, stage: string, o: SessionOutcome): Pick<RunState, 'sessions' | 'sessionUsage'> {
+  const sessions = { ...state.sessions };
+  const sessionUsage = { ...state.sessionUsage };
+  if (o.sessionId) {
+    sessions[stage] = o.sessionId;
+    if (o.sessionUsage) sessionUsage[o.sessionId] = o.sessionUsage;
+  }
+  return { sessions, sessionUsage };
 }
 
 /**

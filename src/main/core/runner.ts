@@ -29,6 +29,8 @@ export interface StageRun {
   processExited(pgid: number): void;
   /** The CLI session to resume (`continueFrom`), when the stage writes a structured stream. */
   resumeSession?: string | null;
+  /** That session's totals as its CLI last reported them (the CLIs count a resumed session from its start). */
+  resumeUsage?: Usage | null;
   /** What is left of the workflow's budget (null: no budget); a CLI with its own cap gets it. */
   budgetRemainingUsd?: number | null;
   /** The stage's usage totals so far, each time a structured stream reports them. */
@@ -36,10 +38,16 @@ export interface StageRun {
 }
 
 export type StageOutcome =
-  | { kind: 'completed'; plan?: { text: string; file: string | null }; sessionId?: string }
+  | ({ kind: 'completed'; plan?: { text: string; file: string | null } } & SessionOutcome)
   /** A review stage asked for changes (exit 3); `feedback` goes to the stage it jumps back to. */
-  | { kind: 'changes_requested'; feedback: string; sessionId?: string }
+  | ({ kind: 'changes_requested'; feedback: string } & SessionOutcome)
   | { kind: 'failed'; reason: string };
+
+/** The CLI session a structured stage ran in, and its totals as the CLI counts them. */
+export interface SessionOutcome {
+  sessionId?: string;
+  sessionUsage?: Usage;
+}
 
 export interface StageExecutor {
   run(run: StageRun): Promise<StageOutcome>;

@@ -3,6 +3,7 @@
 // workflow's events; and makes sure that when the stage ends — normally, by timeout, by cancel
 // or by shutdown — none of its processes is left running.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { EMPTY_USAGE } from '../../../shared/events';
 import type { CommandStage } from '../../../shared/pipeline';
 import type { StageExecutor, StageOutcome, StageRun } from '../runner';
 import { TailBuffer } from './bytes';
@@ -107,6 +108,7 @@ export class ProcessExecutor implements StageExecutor {
             emit: r.emit,
             collector: output,
             onUsage: (u) => r.usage?.(u),
+            resumed: r.resumeSession ? { sessionId: r.resumeSession, usage: r.resumeUsage ?? EMPTY_USAGE } : null,
             onFatal: (reason) => stopForFatal?.(reason),
             onPressure: (paused) => (paused ? child.stdout!.pause() : child.stdout!.resume()),
           })

@@ -17,6 +17,8 @@ export interface RunState {
   gateEventId: string | null;
   /** The CLI session each stage ran in, by stage name (for `continueFrom`). */
   sessions: Record<string, string>;
+  /** Each session's totals as its CLI last reported them, by session id. */
+  sessionUsage: Record<string, Usage>;
 }
 
 export const EMPTY_RUN_STATE: RunState = Object.freeze({
@@ -27,6 +29,7 @@ export const EMPTY_RUN_STATE: RunState = Object.freeze({
   replans: 0,
   gateEventId: null,
   sessions: {},
+  sessionUsage: {},
 });
 
 export interface WorkflowRecord {

@@ -49,6 +49,16 @@ describe('Claude Code stream-json (recorded from claude 2.1.332)', () => {
     expect(sink.usages.at(-1)!.costUsd).toBe(0.0015);
   });
 
+  it('in plan mode, takes the plan of ExitPlanMode when the result text is empty', () => {
+    const sink = new RecordingSink();
+    feed(new ClaudeStreamParser(sink), [
+      JSON.stringify({ type: 'assistant', message: { id: 'm', content: [{ type: 'tool_use', id: 't', name: 'ExitPlanMode', input: { plan: '1. Do it' } }] } }),
+      JSON.stringify({ type: 'result', subtype: 'success', is_error: false, result: '' }),
+      JSON.stringify({ type: 'result', subtype: 'success', is_error: false, result: 'Done, the plan above.' }),
+    ]);
+    expect(sink.answers).toEqual(['1. Do it', 'Done, the plan above.']);
+  });
+
   it('flags error tool results and keeps unknown records', () => {
     const sink = new RecordingSink();
     feed(new ClaudeStreamParser(sink, '/w'), [

@@ -4,6 +4,9 @@
 //   assistant              message.content: text, tool_use        -> agent_message, tool_call; usage so far
 //   user                   message.content: tool_result           -> tool_result
 //   result                 result, is_error, total_cost_usd, usage -> answer or failure; usage with cost
+// The figures of a result are the session's totals: a resumed session's (`--resume`) include
+// the runs before. The parser reports session totals throughout; `base` is what the session had
+// before this run, so the live figures between results are on the same footing.
 // Record shapes as written by Claude Code 2.1.332 (test/agents/recorded/claude-*.jsonl).
 import type { Usage } from '../../../../shared/events';
 import type { RecordParser, StreamSink } from './types';
@@ -32,13 +35,18 @@ export class ClaudeStreamParser implements RecordParser {
   private readonly calls = new Map<string, { tool: string; summary: string }>();
   /** Usage of each assistant message so far, by message id (a message comes as several records). */
   private readonly messages = new Map<string, Usage>();
-  /** Totals of the results reported so far (a run may hold several turns, each with a result). */
-  private settled: Usage = { inputTokens: 0, outputTokens: 0, cachedTokens: 0, costUsd: null };
+  /** The plan of the last ExitPlanMode call (plan mode): the answer when the result text is empty. */
+  private exitPlan: string | null = null;
+  /** The session's totals at its last result (or when this run started). */
+  private settled: Usage;
 
   constructor(
     private readonly sink: StreamSink,
     private readonly cwd?: string,
-  ) {}
+    base?: Usage | null,
+  ) {
+    this.settled = base ? { ...base } : { inputTokens: 0, outputTokens: 0, cachedTokens: 0, costUsd: null };
+  }
 
   record(r: Obj, line: string): void {
     switch (r.type) {
@@ -87,6 +95,8 @@ export class ClaudeStreamParser implements RecordParser {
       } else if (block.type === 'tool_use' && typeof block.name === 'string') {
         const summary = toolCallSummary(block.name, block.input, this.cwd);
         if (typeof block.id === 'string') this.calls.set(block.id, { tool: block.name, summary });
+        const plan = obj(block.input)?.plan;
+        if (block.name === 'ExitPlanMode' && typeof plan === 'string' && plan.trim()) this.exitPlan = plan;
         this.sink.event({ type: 'tool_call', message: summary, data: { tool: block.name, summary, input: truncateValue(block.input ?? null) } });
       }
     }
@@ -119,13 +129,7 @@ export class ClaudeStreamParser implements RecordParser {
 
   private result(r: Obj): void {
     const cost = typeof r.total_cost_usd === 'number' && Number.isFinite(r.total_cost_usd) && r.total_cost_usd >= 0 ? r.total_cost_usd : null;
-    const turn = resultUsage(r);
-    this.settled = {
-      inputTokens: this.settled.inputTokens + turn.inputTokens,
-      outputTokens: this.settled.outputTokens + turn.outputTokens,
-      cachedTokens: this.settled.cachedTokens + turn.cachedTokens,
-      costUsd: cost === null ? this.settled.costUsd : (this.settled.costUsd ?? 0) + cost,
-    };
+    this.settled = { ...resultUsage(r), costUsd: cost ?? this.settled.costUsd };
     this.messages.clear();
     this.sink.usage(this.totals());
     if (typeof r.session_id === 'string') this.sink.session(r.session_id);
@@ -136,7 +140,9 @@ export class ClaudeStreamParser implements RecordParser {
       this.sink.failure(`${CLAUDE}: ${oneLine(text, 500)}`);
       return;
     }
-    if (typeof r.result === 'string') this.sink.answer(r.result);
+    // In plan mode the plan may come as ExitPlanMode's input, with nothing left for the result text.
+    const text = typeof r.result === 'string' ? r.result : '';
+    if (text.trim() || this.exitPlan) this.sink.answer(text.trim() ? text : this.exitPlan!);
   }
 
   private totals(): Usage {

@@ -8,7 +8,7 @@
 //     mcp_tool_call {server, tool, arguments, result, error, status}    -> tool_call, tool_result
 //     web_search {query}                                 -> tool_call, tool_result
 //     error {message}                                    -> system_warning
-//   turn.completed {usage}                               -> usage (summed over turns)
+//   turn.completed {usage}                               -> usage (the thread's totals, resumed runs included)
 //   turn.failed {error: {message}}                       -> failure
 //   error {message} ("Reconnecting... n/m (…)")          -> system_warning, or fatal (401/403)
 // Shapes as written by Codex CLI 0.171.0 (test/agents/recorded/codex-*.jsonl).
@@ -170,11 +170,12 @@ export class CodexJsonParser implements RecordParser {
   private turnCompleted(usage: Obj | undefined): void {
     if (!usage) return;
     const cached = num(usage.cached_input_tokens);
+    // The thread's totals so far (a resumed thread's include its earlier runs). Codex counts
+    // cached tokens inside input_tokens; Usage keeps them apart.
     this.turns = {
-      // Codex counts cached tokens inside input_tokens; Usage keeps them apart.
-      inputTokens: this.turns.inputTokens + Math.max(0, num(usage.input_tokens) - cached),
-      outputTokens: this.turns.outputTokens + num(usage.output_tokens),
-      cachedTokens: this.turns.cachedTokens + cached,
+      inputTokens: Math.max(0, num(usage.input_tokens) - cached),
+      outputTokens: num(usage.output_tokens),
+      cachedTokens: cached,
       costUsd: null,
     };
     this.sink.usage({ ...this.turns });

@@ -1,16 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import type { EventDraft } from '../../../../shared/events';
+import type { EventDraft, Usage } from '../../../../shared/events';
 import { OutputCollector } from '../outputCollector';
 import { LineSplitter } from './lineSplitter';
 import { StructuredOutput } from './structuredOutput';
 import { recordedLines } from './testSink';
 
-function rig(budgetBytes = 1024 * 1024, format: 'claude-stream-json' | 'codex-json' = 'claude-stream-json') {
+function rig(budgetBytes = 1024 * 1024, format: 'claude-stream-json' | 'codex-json' = 'claude-stream-json', resumed: { sessionId: string; usage: Usage } | null = null) {
   const events: EventDraft[] = [];
   const emit = async (d: EventDraft) => void events.push(d);
   const collector = new OutputCollector({ emit, agent: 'architect', stage: 'plan', budgetBytes, flushMs: 1 });
   const fatal: string[] = [];
-  const out = new StructuredOutput({ format, agent: 'architect', stage: 'plan', cwd: '/tmp/wt', emit, collector, onFatal: (r) => fatal.push(r) });
+  const out = new StructuredOutput({ format, agent: 'architect', stage: 'plan', cwd: '/tmp/wt', emit, collector, onFatal: (r) => fatal.push(r), resumed });
   return {
     events,
     fatal,
@@ -66,6 +66,47 @@ describe('a structured stdout', () => {
     await r.finish(); // the last line had no newline: still parsed
     expect(r.out.answer).toBe('Wrote hello.txt.');
     expect(r.out.usage).toMatchObject({ outputTokens: 30 });
+  });
+});
+
+describe('a resumed session', () => {
+  const before: Usage = { inputTokens: 300, outputTokens: 30, cachedTokens: 50, costUsd: 0.002 };
+
+  it('claude: the result counts the session from its start; the stage keeps only its own part', async () => {
+    const r = rig(1024 * 1024, 'claude-stream-json', { sessionId: 'S', usage: before });
+    const lines = [
+      { type: 'system', subtype: 'init', session_id: 'S' },
+      { type: 'assistant', message: { id: 'm1', content: [{ type: 'text', text: 'hi' }], usage: { input_tokens: 100, output_tokens: 1, cache_read_input_tokens: 50 } } },
+      { type: 'result', subtype: 'success', is_error: false, result: 'hi', session_id: 'S', total_cost_usd: 0.005, modelUsage: { m: { inputTokens: 500, outputTokens: 40, cacheReadInputTokens: 100, cacheCreationInputTokens: 0 } } },
+    ];
+    for (const l of lines) r.out.push(Buffer.from(`${JSON.stringify(l)}\n`));
+    await r.finish();
+    const usage = r.events.filter((e) => e.type === 'usage').map((e) => e.data);
+    expect(usage[0]).toEqual({ inputTokens: 100, outputTokens: 1, cachedTokens: 50, costUsd: 0 });
+    expect(usage.at(-1)!).toMatchObject({ inputTokens: 200, outputTokens: 10, cachedTokens: 50 });
+    expect((usage.at(-1) as Usage).costUsd).toBeCloseTo(0.003, 10);
+    expect(r.out.sessionUsage).toEqual({ inputTokens: 500, outputTokens: 40, cachedTokens: 100, costUsd: 0.005 });
+  });
+
+  it('codex: turn.completed counts the thread from its start, too', async () => {
+    const r = rig(1024 * 1024, 'codex-json', { sessionId: 'T', usage: { ...before, costUsd: null } });
+    r.out.push(Buffer.from(`${JSON.stringify({ type: 'thread.started', thread_id: 'T' })}\n`));
+    r.out.push(Buffer.from(`${JSON.stringify({ type: 'turn.completed', usage: { input_tokens: 900, cached_input_tokens: 100, output_tokens: 45 } })}\n`));
+    await r.finish();
+    expect(r.out.usage).toEqual({ inputTokens: 500, outputTokens: 15, cachedTokens: 50, costUsd: null });
+  });
+});
+
+describe('a program that does not write the format', () => {
+  it('keeps its text as agent_output and says which flags are missing', async () => {
+    const r = rig();
+    r.out.push(Buffer.from('Here is my plan:\n1. Do it\n'));
+    await r.finish();
+    expect(r.events.filter((e) => e.type === 'agent_output').map((e) => e.message).join('')).toBe('Here is my plan:\n1. Do it\n');
+    expect(r.events.find((e) => e.type === 'system_warning')!.message).toBe(
+      'Stage plan: its output is claude-stream-json, but no record of that format came on stdout; does its run have `claude -p … --output-format stream-json --verbose`?',
+    );
+    expect(r.out.records).toBe(0);
   });
 });
 

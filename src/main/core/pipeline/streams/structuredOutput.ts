@@ -27,6 +27,8 @@ export interface StructuredOutputOptions {
   collector: OutputCollector;
   /** The stage's usage totals so far, each time they change. */
   onUsage?(totals: Usage): void;
+  /** The session this stage resumes and its totals before: the CLIs count a resumed session's usage from its start. */
+  resumed?: { sessionId: string; usage: Usage } | null;
   /** An error retrying cannot fix: the caller stops the stage. Called once. */
   onFatal?(reason: string): void;
   /** Called with true to pause stdout while too many events wait for their commit. */
@@ -53,10 +55,16 @@ export class StructuredOutput {
   /** What a person would read of the stream (messages and unparsed lines), for failure details. */
   readonly textTail = new TailBuffer(TAIL_BYTES);
   answer: string | null = null;
+  /** Records parsed (0 with text on stdout: the program does not write this format). */
+  records = 0;
+  private textLines = 0;
   failure: string | null = null;
   fatal: string | null = null;
   sessionId: string | null = null;
+  /** The stage's own totals (the session's minus what it had before this stage). */
   usage: Usage | null = null;
+  /** The session's totals as the CLI last reported them. */
+  sessionUsage: Usage | null = null;
 
   constructor(private readonly o: StructuredOutputOptions) {
     this.maxInFlight = o.maxInFlight ?? 64;
@@ -74,7 +82,7 @@ export class StructuredOutput {
       },
       unknown: (line) => this.passThrough(Buffer.from(`${line}\n`)),
     };
-    this.parser = o.format === 'claude-stream-json' ? new ClaudeStreamParser(sink, o.cwd) : new CodexJsonParser(sink, o.cwd);
+    this.parser = o.format === 'claude-stream-json' ? new ClaudeStreamParser(sink, o.cwd, o.resumed?.usage) : new CodexJsonParser(sink, o.cwd);
     this.splitter = new LineSplitter({ line: (l) => this.line(l), raw: (b) => this.passThrough(b) });
   }
 
@@ -86,6 +94,9 @@ export class StructuredOutput {
   async finish(): Promise<void> {
     if (!this.silenced) this.splitter.end();
     this.reportUsage();
+    if (this.records === 0 && this.textLines > 0 && !this.silenced) {
+      this.send({ agent: 'system', type: 'system_warning', message: `Stage ${this.o.stage}: ${formatHint(this.o.format)}`, data: { stage: this.o.stage, reason: 'not_structured' } });
+    }
     await Promise.allSettled([...this.settled]);
     if (this.lost > 0 && !this.silenced) {
       this.send({ agent: 'system', type: 'system_warning', message: `Stage ${this.o.stage}: ${this.lost} event(s) of the agent's stream could not be recorded`, data: { stage: this.o.stage, reason: 'output_lost', lostEvents: this.lost } });
@@ -111,6 +122,7 @@ export class StructuredOutput {
         value = undefined;
       }
       if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+        this.records++;
         try {
           this.parser.record(value as Record<string, unknown>, text);
         } catch {
@@ -120,7 +132,10 @@ export class StructuredOutput {
         return;
       }
     }
-    if (trimmed) this.passThrough(Buffer.from(`${text}\n`));
+    if (trimmed) {
+      this.textLines++;
+      this.passThrough(Buffer.from(`${text}\n`));
+    }
   }
 
   private passThrough(bytes: Buffer): void {
@@ -128,7 +143,11 @@ export class StructuredOutput {
     this.o.collector.push('stdout', bytes);
   }
 
-  private onUsage(u: Usage): void {
+  private onUsage(session: Usage): void {
+    this.sessionUsage = session;
+    // A CLI that did not resume the session after all (it started a new one) counts from zero.
+    const r = this.o.resumed;
+    const u = r && (this.sessionId === null || this.sessionId === r.sessionId) ? subtract(session, r.usage) : session;
     this.usage = u;
     if (this.silenced) return;
     if (u.costUsd !== (this.reported?.costUsd ?? null)) return this.reportUsage();
@@ -177,6 +196,21 @@ export class StructuredOutput {
     this.paused = paused;
     this.o.onPressure?.(paused);
   }
+}
+
+/** Why a structured stage saw no records, and the flags that fix it. */
+export function formatHint(format: StructuredFormat): string {
+  const flags = format === 'claude-stream-json' ? '`claude -p … --output-format stream-json --verbose`' : '`codex exec --json …`';
+  return `its output is ${format}, but no record of that format came on stdout; does its run have ${flags}?`;
+}
+
+function subtract(a: Usage, b: Usage): Usage {
+  return {
+    inputTokens: Math.max(0, a.inputTokens - b.inputTokens),
+    outputTokens: Math.max(0, a.outputTokens - b.outputTokens),
+    cachedTokens: Math.max(0, a.cachedTokens - b.cachedTokens),
+    costUsd: a.costUsd === null ? null : Math.max(0, a.costUsd - (b.costUsd ?? 0)),
+  };
 }
 
 /** "1,234 in · 56 out · 7,890 cached · $0.0123" */

@@ -4,7 +4,7 @@ import type { CommandStage } from '../../../../shared/pipeline';
 import type { StageOutcome, StageRun } from '../../runner';
 import { PlanFileError, readPlanFile, StdoutPlan } from '../planCapture';
 import { budgetArgv, ResumeError, resumeArgv, type Argv } from './sessionArgs';
-import type { StructuredOutput } from './structuredOutput';
+import { formatHint, type StructuredOutput } from './structuredOutput';
 
 const FEEDBACK_CHARS = 8 * 1024;
 
@@ -32,7 +32,7 @@ export async function structuredOutcome(
   stderr: string,
 ): Promise<StageOutcome> {
   const name = stage.name;
-  const session = s.sessionId ? { sessionId: s.sessionId } : {};
+  const session = s.sessionId ? { sessionId: s.sessionId, ...(s.sessionUsage ? { sessionUsage: s.sessionUsage } : {}) } : {};
   if (s.fatal) return { kind: 'failed', reason: s.fatal };
   if (s.failure) return { kind: 'failed', reason: `Stage ${name} failed: ${s.failure}` };
   if (end.code !== 0) {
@@ -56,7 +56,10 @@ export async function structuredOutcome(
       throw e;
     }
   }
-  if (!answer) return { kind: 'failed', reason: `Stage ${name} exited 0 but its agent gave no final answer to capture as the plan` };
+  if (!answer) {
+    const why = s.records === 0 && stage.output && stage.output !== 'text' ? `: ${formatHint(stage.output)}` : '';
+    return { kind: 'failed', reason: `Stage ${name} exited 0 but its agent gave no final answer to capture as the plan${why}` };
+  }
   const plan = new StdoutPlan();
   plan.push(Buffer.from(answer));
   return { kind: 'completed', plan: { text: plan.text(), file: null }, ...session };

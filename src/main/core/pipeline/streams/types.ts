@@ -6,7 +6,7 @@ import type { EventDraft, Usage } from '../../../../shared/events';
 export interface StreamSink {
   /** A typed event for the log (agent_message, tool_call, tool_result, system_warning); `agent` is filled in. */
   event(draft: Omit<EventDraft, 'agent'>): void;
-  /** The stage's usage totals so far (replaces the previous figure). */
+  /** The session's usage totals so far, as the CLI counts them (replaces the previous figure). */
   usage(totals: Usage): void;
   /** The CLI session of this stage (for `continueFrom`). */
   session(id: string): void;
