@@ -27,7 +27,16 @@ test('a structured agent stream: markdown plan, messages, tool rows that open, r
   await expect(plan.locator('pre code')).toHaveText('cat hello.txt');
   await expect(plan).toContainText('<b>not bold</b>');
   await expect(plan.locator('b')).toHaveCount(0);
-  await expect(plan.getByRole('link', { name: 'the guide' })).toHaveAttribute('target', '_blank');
+  // A link in agent text never navigates the window: it opens apart (here a new tab, without an opener).
+  const link = plan.getByRole('link', { name: 'the guide' });
+  await expect(link).toHaveAttribute('rel', 'noopener noreferrer');
+  const before = page.url();
+  const popup = page.waitForEvent('popup');
+  await link.click();
+  const tab = await popup;
+  expect(await tab.evaluate(() => (globalThis as unknown as { opener: unknown }).opener)).toBeNull();
+  await tab.close();
+  expect(page.url()).toBe(before);
   await expect(plan).not.toContainText('"type"');
   // The plan stage's cost, in the header.
   await expect(ui.header).toContainText('$0.0123');
@@ -87,4 +96,5 @@ test('a structured agent stream: markdown plan, messages, tool rows that open, r
   await page.getByRole('button', { name: 'History' }).click();
   const history = page.getByRole('region', { name: 'History' });
   await expect(history.getByRole('row').filter({ hasText: 'S-1' })).toContainText('$0.5123');
+  await ui.screenshot('agent-history');
 });
