@@ -5,7 +5,7 @@
 // root dependencies: their bins would land in node_modules/.bin, which is on the PATH of every
 // npm script, and `npm run serve` would quietly run the pinned test copy as the user's `claude`.
 import { execFile } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -104,6 +104,7 @@ export async function cliRig(cli: Cli, o: ScriptOptions & { key?: string; wrapWi
     async cleanup() {
       await h.cleanup();
       await standIn.close();
+      rmSync(root, { recursive: true, force: true });
     },
   };
 }
