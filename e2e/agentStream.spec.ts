@@ -65,6 +65,13 @@ test('a structured agent stream: markdown plan, messages, tool rows that open, r
   await expect(stream.locator('.ev-tool_result').filter({ hasText: 'succeeded:' }).first()).toBeVisible();
   await failed.getByRole('button').click();
   await expect(stream.getByLabel('Bash output')).toContainText('No such file or directory');
+  // The list unmounts rows scrolled out of view; an opened row is still open when it comes back.
+  await stream.evaluate((el) => (el.scrollTop = 0));
+  await expect(stream.locator('.ev-row[data-seq="1"]')).toBeVisible();
+  await expect(failed).toHaveCount(0);
+  await stream.evaluate((el) => (el.scrollTop = el.scrollHeight));
+  await expect(failed.getByRole('button')).toHaveAttribute('aria-expanded', 'true');
+  await expect(stream.getByLabel('Bash output')).toContainText('No such file or directory');
 
   const retry = stream.locator('.ev-system_warning .ev-msg').first();
   await expect(retry).toContainText(/529/);

@@ -58,7 +58,7 @@ function pipelines(dir: string, marker: string) {
           {
             name: 'implement',
             agent: 'developer',
-            run: [node, join(root, 'e2e/fixtures/claude-stream.mjs'), '--write', 'hello.txt=Hello', '--garbage', '--wait-for', join(dir, 'gate-{issueId}'), '--cost', '0.5'],
+            run: [node, join(root, 'e2e/fixtures/claude-stream.mjs'), '--write', 'hello.txt=Hello', '--garbage', '--chatter', '80', '--wait-for', join(dir, 'gate-{issueId}'), '--cost', '0.5'],
             output: 'claude-stream-json',
           },
         ],
