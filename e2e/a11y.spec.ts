@@ -39,7 +39,7 @@ async function scanAll(ui: Ui, page: Page): Promise<Record<string, string[]>> {
   await scan('no workflow');
   await ui.start('feature-a', 'SW-90', { title: 'Accessible', pipeline: 'gated' });
   await expect(ui.status).toHaveText('Needs approval');
-  await expect(page.getByRole('region', { name: 'Plan' })).toContainText('# Plan for SW-90');
+  await expect(page.getByRole('region', { name: 'Plan' })).toContainText('Plan for SW-90');
   await scan('blocked workflow');
 
   await dialog('?', 'Keyboard shortcuts', '? overlay');

@@ -23,7 +23,9 @@ test('start → live events in order → approve → stages run → completed, w
   await expect(ui.header.getByRole('heading')).toHaveText('SW-1Add a greeting');
   await expect(ui.status).toHaveText('Needs approval');
   const plan = page.getByRole('region', { name: 'Plan' });
-  await expect(plan).toContainText('# Plan for SW-1: Add a greeting');
+  // The plan is markdown: its "# " line a heading under the panel's, its numbered lines a list.
+  await expect(plan.getByRole('heading', { name: 'Plan for SW-1: Add a greeting', level: 3 })).toBeVisible();
+  await expect(plan.getByRole('listitem')).toHaveText(['Change README.md', 'Add src/new.txt', 'Remove old.txt']);
   await expect(page.getByRole('listitem').filter({ hasText: 'approval required' })).toBeVisible();
   await expect(page.getByRole('list', { name: 'Stages' }).locator('[aria-current=step]')).toContainText('approve');
   await expect.poll(() => page.evaluate(() => (globalThis as unknown as { __notifications: Array<{ title: string }> }).__notifications.map((n) => n.title))).toEqual(['Approval needed: SW-1']);

@@ -50,6 +50,19 @@ function pipelines(dir: string, marker: string) {
       },
       hang: { description: 'an agent that runs until it is killed', stages: [{ name: 'work', agent: 'developer', run: [node, join(agents, 'hang.mjs'), `${marker}-{issueId}`] }] },
       quick: { description: 'one short stage', stages: [{ name: 'note', agent: 'developer', run: [node, join(agents, 'edit.mjs'), '--say', 'done quickly'] }] },
+      streamed: {
+        description: 'stages that print Claude Code stream-json (e2e/fixtures/claude-stream.mjs)',
+        stages: [
+          { ...plan, run: [node, join(root, 'e2e/fixtures/claude-stream.mjs'), '--plan', '--cost', '0.0123'], output: 'claude-stream-json' },
+          approve,
+          {
+            name: 'implement',
+            agent: 'developer',
+            run: [node, join(root, 'e2e/fixtures/claude-stream.mjs'), '--write', 'hello.txt=Hello', '--garbage', '--chatter', '80', '--wait-for', join(dir, 'gate-{issueId}'), '--cost', '0.5'],
+            output: 'claude-stream-json',
+          },
+        ],
+      },
       ticker: {
         description: 'steady output',
         stages: [{ name: 'stream', agent: 'developer', run: [node, join(root, 'e2e/fixtures/ticker.mjs'), '--count', '150', '--every', '15'] }],

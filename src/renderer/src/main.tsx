@@ -11,6 +11,7 @@ import './styles/theme.css';
 import './styles/layout.css';
 import './styles/workflow.css';
 import './styles/events.css';
+import './styles/agent.css';
 import './styles/dialogs.css';
 
 const client = createClient();

@@ -1,14 +1,15 @@
 import { useEffect, useMemo, useRef } from 'react';
-import { EVENT_TYPES, BUILTIN_AGENTS, type EventType } from '../../../shared/events';
+import { BUILTIN_AGENTS } from '../../../shared/events';
 import { isFiltering, NO_FILTER } from '../lib/eventFilter';
 import { withKey } from '../lib/keymap';
+import { choiceOf, EVENT_TYPE_CHOICES, GROUP_CHOICES, typesOf } from '../lib/typeChoice';
 import { useApp, useEvents, useUi } from '../state/hooks';
 
 const NO_AGENTS: readonly string[] = [];
 // Built once: the bar re-renders with the event count on every pushed batch, and React skips
 // reconciling an element it has seen before.
-const TYPE_OPTIONS = EVENT_TYPES.map((t) => (
-  <option key={t} value={t}>{t.replace(/_/g, ' ')}</option>
+const TYPE_OPTIONS = [...GROUP_CHOICES, ...EVENT_TYPE_CHOICES].map((c) => (
+  <option key={c.value} value={c.value}>{c.label}</option>
 ));
 
 export function EventFilters({ workflowId, shown, loaded }: { workflowId: string; shown: number; loaded: number }) {
@@ -46,7 +47,7 @@ export function EventFilters({ workflowId, shown, loaded }: { workflowId: string
           }
         }}
       />
-      <select aria-label="Filter by type" value={filter.types[0] ?? ''} onChange={(e) => set({ types: e.target.value ? [e.target.value as EventType] : [] })}>
+      <select aria-label="Filter by type" value={choiceOf(filter.types)} onChange={(e) => set({ types: typesOf(e.target.value) })}>
         <option value="">All types</option>
         {TYPE_OPTIONS}
       </select>

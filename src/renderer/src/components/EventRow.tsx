@@ -1,6 +1,7 @@
 import { memo } from 'react';
 import type { WorkflowEvent } from '../../../shared/events';
 import { formatClock } from '../lib/format';
+import { agentEventBody } from './AgentEventBody';
 
 const TONE: Partial<Record<WorkflowEvent['type'], string>> = {
   workflow_completed: 'good',
@@ -19,16 +20,17 @@ const TONE: Partial<Record<WorkflowEvent['type'], string>> = {
   file_deleted: 'file',
 };
 
-/** One event: sequence, time, agent, type and the message (agent output monospaced). */
+/** One event: sequence, time, agent, type and the message (agent output monospaced; agent activity in AgentEventBody). */
 export const EventRow = memo(function EventRow({ event }: { event: WorkflowEvent }) {
   const output = event.type === 'agent_output';
+  const body = agentEventBody(event);
   return (
     <>
       <span className="ev-seq">{event.sequence}</span>
       <time className="ev-time" dateTime={event.timestamp}>{formatClock(event.timestamp)}</time>
       <span className="ev-agent">{event.agent}</span>
       <span className={`ev-type t-${TONE[event.type] ?? 'plain'}`}>{event.type.replace(/_/g, ' ')}</span>
-      {output ? <pre className="ev-msg ev-out">{event.message}</pre> : <span className="ev-msg">{event.message}</span>}
+      {body ?? (output ? <pre className="ev-msg ev-out">{event.message}</pre> : <span className="ev-msg">{event.message}</span>)}
     </>
   );
 });

@@ -4,6 +4,7 @@ import type { WorkflowEvent } from '../../../shared/events';
 import { filterEvents, isFiltering } from '../lib/eventFilter';
 import { hasOlder } from '../lib/eventLog';
 import { withKey } from '../lib/keymap';
+import { estimateRowHeight } from '../lib/rowHeight';
 import { useApp, useEvents, useUi } from '../state/hooks';
 import { EventFilters } from './EventFilters';
 import { EventRow } from './EventRow';
@@ -45,7 +46,7 @@ export function EventStream({ workflowId }: { workflowId: string }) {
   const virtualizer = useVirtualizer({
     count: shown.length,
     getScrollElement: () => scrollRef.current,
-    estimateSize: () => ROW,
+    estimateSize: (i) => estimateRowHeight(shown[i]!),
     overscan: 12,
     getItemKey: (i) => shown[i]!.sequence,
     rangeExtractor: detached ? defaultRangeExtractor : tailRange,

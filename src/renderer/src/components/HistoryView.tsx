@@ -6,6 +6,7 @@ import { baseName, elapsedMs, formatDateTime, formatDuration, STATUS_LABEL } fro
 import { useApp, useRepos } from '../state/hooks';
 import { upsertWorkflows } from '../state/workflowsModel';
 import { StatusBadge } from './StatusBadge';
+import { UsageSummary } from './UsageSummary';
 
 const PAGE = 25;
 
@@ -79,6 +80,7 @@ export function HistoryView() {
               <th scope="col">Pipeline</th>
               <th scope="col">Created</th>
               <th scope="col">Duration</th>
+              <th scope="col">Cost</th>
               <th scope="col">Outcome</th>
             </tr>
           </thead>
@@ -95,6 +97,7 @@ export function HistoryView() {
                 <td>{w.pipeline.name}</td>
                 <td>{formatDateTime(w.createdAt)}</td>
                 <td>{formatDuration(elapsedMs(w, Date.now()))}</td>
+                <td className="cost"><UsageSummary usage={w.usage} className="" fallback="—" /></td>
                 <td className="outcome" title={w.failureReason ?? ''}>{w.failureReason ?? ''}</td>
               </tr>
             ))}

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { WorkflowEvent } from '../../../shared/events';
 import { useApp, useEvents } from '../state/hooks';
+import { Markdown } from './Markdown';
 
 const lastApproval = (events: readonly WorkflowEvent[] | undefined): WorkflowEvent | null => {
   if (!events) return null;
@@ -41,7 +42,7 @@ export function PlanPanel({ workflowId }: { workflowId: string }) {
     <section className="plan" aria-label="Plan">
       <h2>Plan waiting for your approval</h2>
       {planFile && <p className="muted mono small">{planFile}</p>}
-      {plan ? <div className="plan-text">{plan}</div> : <p className="muted">{gate ? gate.message : 'Loading the plan…'}</p>}
+      {plan ? <Markdown className="plan-text" text={plan} headingBase={3} /> : <p className="muted">{gate ? gate.message : 'Loading the plan…'}</p>}
     </section>
   );
 }

@@ -3,6 +3,7 @@ import { isTerminal } from '../../../shared/status';
 import { Elapsed } from './Elapsed';
 import { StageStepper } from './StageStepper';
 import { StatusBadge } from './StatusBadge';
+import { UsageSummary } from './UsageSummary';
 
 export function WorkflowHeader({ workflowId }: { workflowId: string }) {
   const w = useWorkflow(workflowId);
@@ -18,6 +19,7 @@ export function WorkflowHeader({ workflowId }: { workflowId: string }) {
         <div className="wf-meta">
           <StatusBadge status={w.status} />
           <Elapsed workflowId={workflowId} />
+          <UsageSummary usage={w.usage} />
           <span className="muted" title={w.worktreePath}>
             {w.worktreeName} · {w.pipeline.name}
           </span>

@@ -1,0 +1,25 @@
+// The virtualized list's first guess of a row's height, before it is measured: close guesses keep
+// the scrollbar honest and the list from jumping as tall rows (messages, multi-line output) mount.
+import type { WorkflowEvent } from '../../../shared/events';
+
+export const ROW_HEIGHT = 26;
+/** What the collapsed rows show at most (AgentMessage, the agent output's max-height in events.css). */
+export const MESSAGE_LINES = 14;
+const OUTPUT_LINES = 24;
+
+/** Lines of `s`, counting no further than `max`. */
+export function lineCount(s: string, max: number): number {
+  let n = 1;
+  for (let i = s.indexOf('\n'); i >= 0 && n < max; i = s.indexOf('\n', i + 1)) n++;
+  return n;
+}
+
+export function estimateRowHeight(event: WorkflowEvent): number {
+  if (event.type === 'agent_message') {
+    const lines = lineCount(event.message, MESSAGE_LINES + 1);
+    // Markdown lines are ~20 px; a cut message adds its "Show all" button.
+    return Math.max(ROW_HEIGHT, 8 + 20 * Math.min(lines, MESSAGE_LINES) + (lines > MESSAGE_LINES ? 24 : 0));
+  }
+  if (event.type === 'agent_output') return Math.max(ROW_HEIGHT, 8 + 17.4 * lineCount(event.message, OUTPUT_LINES));
+  return ROW_HEIGHT;
+}
