@@ -20,7 +20,7 @@ import {
   type WebContents,
 } from 'electron';
 import { createCore, type Core } from '../core/createCore';
-import { desktopDataDir } from '../core/dataDir';
+import { userDataOverride } from '../core/dataDir';
 import { checkGit } from '../core/git';
 import { bindElectronIpc, type IpcBinding } from '../transport/ipc';
 import type { Handlers } from '../transport/handlers';
@@ -104,8 +104,9 @@ function trayImage(state: TrayState): NativeImage {
 }
 
 export function runDesktopApp(): void {
-  // One definition of the folder, shared with `npm start`'s headless fallback (core/dataDir.ts).
-  app.setPath('userData', desktopDataDir());
+  // Electron's default userData is the folder core/dataDir.ts names for `npm start`'s fallback.
+  const override = userDataOverride(process.env);
+  if (override) app.setPath('userData', override);
   app.enableSandbox();
 
   if (!app.requestSingleInstanceLock()) {
