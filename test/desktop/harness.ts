@@ -3,13 +3,14 @@
 // agent processes. Each launch is a fresh instance of the bundle (its own module state), as if
 // Electron had been started again.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { register } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Reply, SwitchyardBridge } from '../../src/shared/bridge';
 import type { Push } from '../../src/shared/contract';
+import { newestMtime } from '../../e2e/globalSetup';
 import { MAIN_EXPORTS, StandInElectron, waitOn, type StandInBrowserWindow } from './electronStandIn';
 
 export const root = resolve(import.meta.dirname, '../..');
@@ -18,15 +19,6 @@ export const OUT = {
   preload: join(root, 'out/preload/index.cjs'),
   renderer: join(root, 'out/renderer/index.html'),
 };
-
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
-  }
-  return newest;
-}
 
 /** Builds out/ (npx electron-vite build) when any bundle is missing or older than src/ or the build config. */
 export function ensureBuilt(): void {
