@@ -2,8 +2,9 @@
 // real Claude Code CLI to run a built-in pipeline against it on 127.0.0.1: text answers, one
 // `Write` tool call, usage figures, a 401 for a wrong key. What it answers comes from an
 // AgentScript; every request is recorded for the test to look at.
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { json, readJson } from './http';
 import type { AgentScript} from './script';
 import { type Turn } from './script';
 
@@ -129,20 +130,4 @@ function assembled(events: SseEvent[]): unknown {
     stop_reason: (delta.delta as { stop_reason: string }).stop_reason,
     usage: { ...(start.usage as object), ...(delta.usage as object) },
   };
-}
-
-function json(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json' });
-  res.end(JSON.stringify(body));
-}
-
-async function readJson(req: IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  for await (const c of req) chunks.push(c as Buffer);
-  const text = Buffer.concat(chunks).toString('utf8');
-  try {
-    return text ? JSON.parse(text) : null;
-  } catch {
-    return text;
-  }
 }

@@ -2,8 +2,9 @@
 // real Codex CLI to run a built-in pipeline against it on 127.0.0.1 as a custom model provider:
 // text answers, one shell tool call that writes a file, usage figures, a 401 for a wrong key.
 // What it answers comes from an AgentScript; every request is recorded for the test.
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { json, readJson } from './http';
 import type { StandIn } from './anthropicStandIn';
 import type { AgentScript} from './script';
 import { type Turn } from './script';
@@ -114,20 +115,4 @@ function shellCall(file: { path: string; content: string }, tools: string[], cal
   const args =
     name === 'shell' ? { command: ['bash', '-lc', script] } : name === 'exec_command' ? { cmd: script } : { command: script };
   return { id: `fc_${callId}`, type: 'function_call', status: 'completed', call_id: callId, name, arguments: JSON.stringify(args) };
-}
-
-function json(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json' });
-  res.end(JSON.stringify(body));
-}
-
-async function readJson(req: IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  for await (const c of req) chunks.push(c as Buffer);
-  const text = Buffer.concat(chunks).toString('utf8');
-  try {
-    return text ? JSON.parse(text) : null;
-  } catch {
-    return text;
-  }
 }
