@@ -1,7 +1,6 @@
-import { useEffect, useRef } from 'react';
 import { baseName, STATUS_LABEL, STATUS_MARK } from '../lib/format';
 import { withKey } from '../lib/keymap';
-import { useApp, useRepos, useUi, useWorkflows } from '../state/hooks';
+import { useApp, useRepos, useWorktreeRow } from '../state/hooks';
 import { runAction } from '../state/runAction';
 
 /** "feature-a" -> "fa", "main" -> "ma": enough to tell rows apart next to their status mark. */
@@ -48,15 +47,7 @@ function RailWorktree({ path }: { path: string }) {
     for (const list of Object.values(s.worktrees)) for (const w of list) if (w.path === path) return w.branch ?? `${baseName(path)} (detached)`;
     return baseName(path);
   });
-  const workflowId = useWorkflows((s) => s.latestByWorktree[path] ?? null);
-  const status = useWorkflows((s) => (workflowId ? s.byId[workflowId]?.status : undefined));
-  const issueId = useWorkflows((s) => (workflowId ? s.byId[workflowId]?.issueId : undefined));
-  const selected = useUi((s) => s.selectedPath === path);
-  const opened = useUi((s) => s.main.kind === 'worktree' && s.main.path === path);
-  const ref = useRef<HTMLLIElement>(null);
-  useEffect(() => {
-    if (selected) ref.current?.scrollIntoView({ block: 'nearest' });
-  }, [selected]);
+  const { status, issueId, selected, opened, ref } = useWorktreeRow(path);
   const label = `${branch}: ${status ? STATUS_LABEL[status] : 'No workflow'}${issueId ? ` ${issueId}` : ''}`;
   return (
     <li ref={ref} className={`rail-wt${selected ? ' cursor' : ''}${opened ? ' open' : ''}`}>

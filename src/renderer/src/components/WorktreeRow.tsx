@@ -1,23 +1,13 @@
-import { useEffect, useRef } from 'react';
 import { baseName } from '../lib/format';
 import { withKey } from '../lib/keymap';
-import { useApp, useRepos, useUi, useWorkflows } from '../state/hooks';
+import { useApp, useRepos, useWorkflows, useWorktreeRow } from '../state/hooks';
 import { StatusBadge } from './StatusBadge';
 
 export function WorktreeRow({ repoId, path }: { repoId: string; path: string }) {
   const app = useApp();
   const wt = useRepos((s) => s.worktrees[repoId]?.find((w) => w.path === path));
-  const workflowId = useWorkflows((s) => s.latestByWorktree[path] ?? null);
-  const status = useWorkflows((s) => (workflowId ? s.byId[workflowId]?.status : undefined));
-  const issueId = useWorkflows((s) => (workflowId ? s.byId[workflowId]?.issueId : undefined));
+  const { workflowId, status, issueId, selected, opened, ref } = useWorktreeRow(path);
   const stage = useWorkflows((s) => (workflowId ? s.byId[workflowId]?.currentStage : null));
-  const selected = useUi((s) => s.selectedPath === path);
-  const opened = useUi((s) => s.main.kind === 'worktree' && s.main.path === path);
-  const ref = useRef<HTMLLIElement>(null);
-
-  useEffect(() => {
-    if (selected) ref.current?.scrollIntoView({ block: 'nearest' });
-  }, [selected]);
 
   if (!wt) return null;
   const name = wt.branch ?? `${baseName(path)} (detached)`;
