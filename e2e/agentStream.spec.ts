@@ -66,8 +66,12 @@ test('a structured agent stream: markdown plan, messages, tool rows that open, r
   await failed.getByRole('button').click();
   await expect(stream.getByLabel('Bash output')).toContainText('No such file or directory');
   // The list unmounts rows scrolled out of view; an opened row is still open when it comes back.
-  await stream.evaluate((el) => (el.scrollTop = 0));
-  await expect(stream.locator('.ev-row[data-seq="1"]')).toBeVisible();
+  // A scroll can race a batch that is still being measured (rows above re-measure and move the
+  // offset), so scroll to the top again until the first row is really drawn.
+  await expect(async () => {
+    await stream.evaluate((el) => (el.scrollTop = 0));
+    await expect(stream.locator('.ev-row[data-seq="1"]')).toBeVisible({ timeout: 1_000 });
+  }).toPass({ timeout: 15_000 });
   await expect(failed).toHaveCount(0);
   await stream.evaluate((el) => (el.scrollTop = el.scrollHeight));
   await expect(failed.getByRole('button')).toHaveAttribute('aria-expanded', 'true');
