@@ -76,6 +76,8 @@ export class EventLog {
     private readonly store: EventStore,
     private readonly publish: Publish,
     private readonly now: () => Date = () => new Date(),
+    /** Told the row count of every commit (the WAL checkpointer paces itself on it). */
+    private readonly onCommit: (rows: number) => void = () => undefined,
   ) {
     this.inTransaction = db.transaction((fn: () => unknown) => fn()) as <T>(fn: () => T) => T;
   }
@@ -224,6 +226,7 @@ export class EventLog {
 
   private committed(tx: OpenTx): void {
     this.backoff = null;
+    this.onCommit(tx.written.length);
     for (const [id, n] of tx.counters) this.last.set(id, n);
     // Publish per workflow, in sequence order, then the other after-commit hooks.
     const byWorkflow = new Map<string, WorkflowEvent[]>();

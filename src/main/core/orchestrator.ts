@@ -16,6 +16,7 @@ import { EventLog, type Tx } from './eventLog';
 import { MAX_REPLANS, addUsage, afterStage, budgetExceeded, budgetOf, replanTarget, sessionToResume, stageStartEvents, stepAt, usd, type Step } from './pipelineWalker';
 import { systemReaper } from './reaper';
 import type { PipelineSource, ProcessReaper, StageExecutor, StageOutcome } from './runner';
+import { Checkpointer } from './store/checkpointer';
 import { openDatabase, type Durability } from './store/database';
 import { EventStore } from './store/eventStore';
 import { ProcessStore } from './store/processStore';
@@ -33,6 +34,8 @@ export interface OrchestratorOptions {
   reaper?: ProcessReaper;
   now?: () => Date;
   durability?: Durability;
+  /** WAL checkpoints from a worker thread (default true; false keeps SQLite's on the main thread). */
+  checkpointWorker?: boolean;
 }
 
 export interface StartRequest {
@@ -82,6 +85,7 @@ export class Orchestrator {
   readonly bus = new Bus();
   readonly recovery: RecoveryReport;
   private readonly db: Database.Database;
+  private readonly checkpointer: Checkpointer | null;
   private readonly workflows: WorkflowStore;
   private readonly events: EventStore;
   private readonly processes: ProcessStore;
@@ -112,12 +116,22 @@ export class Orchestrator {
 
   private constructor(private readonly options: OrchestratorOptions) {
     this.now = options.now ?? (() => new Date());
-    this.db = openDatabase(join(options.dataDir, DB_FILE_NAME), { durability: options.durability });
+    const file = join(options.dataDir, DB_FILE_NAME);
+    this.db = openDatabase(file, { durability: options.durability });
+    this.checkpointer =
+      options.checkpointWorker === false
+        ? null
+        : new Checkpointer(this.db, file, {
+            durability: options.durability,
+            onFailure: (e) => console.error('switchyard: checkpoints are back on the main thread:', e.message),
+          });
     this.workflows = new WorkflowStore(this.db);
     this.events = new EventStore(this.db);
     this.processes = new ProcessStore(this.db);
     this.settingsStore = new SettingsStore(this.db);
-    this.log = new EventLog(this.db, this.events, (workflowId, events) => this.bus.emit('events', { workflowId, events }), this.now);
+    this.log = new EventLog(this.db, this.events, (workflowId, events) => this.bus.emit('events', { workflowId, events }), this.now, (rows) =>
+      this.checkpointer?.committed(rows),
+    );
     this.recovery = this.recover();
     this.log.prime(this.events.activeMaxSequences());
     for (const rec of this.workflows.active()) {
@@ -380,6 +394,8 @@ export class Orchestrator {
     await Promise.allSettled([...this.runs.values()].map((r) => r.done));
     this.log.close();
     this.closed = true;
+    // The worker's connection first, so that closing the last one removes the WAL.
+    await this.checkpointer?.close();
     this.db.close();
   }
 

@@ -1,0 +1,152 @@
+// Checkpoints the write-ahead log from a worker thread, so the committing (main) thread never does.
+//
+// Why: SQLite checkpoints on the connection that commits, once the WAL passes 1,000 pages, and a
+// checkpoint copies those pages into the database file and syncs both files (even at
+// synchronous=NORMAL). On the event loop that is a stall of 10–70 ms in the middle of an emit
+// (docs/performance.md, P1 and P6). A second connection in a worker runs PASSIVE checkpoints,
+// which never block the writer, while the main connection keeps SQLite's own checkpoint only as
+// a backstop far above the usual size. If the worker cannot start or stops, the main connection
+// goes back to SQLite's default, so the log never grows without bound.
+import type Database from 'better-sqlite3';
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
+import type { Durability } from './database';
+
+/** SQLite's own default: what the main connection uses whenever the worker is not running. */
+export const DEFAULT_AUTOCHECKPOINT_PAGES = 1000;
+/** While the worker runs, the main connection checkpoints only if the WAL gets this large (~40 MiB). */
+export const BACKSTOP_AUTOCHECKPOINT_PAGES = 10_000;
+/** Rows and commits after which the worker is asked to checkpoint (~ SQLite's 1,000 pages). */
+const NUDGE_AFTER_ROWS = 500;
+const NUDGE_AFTER_COMMITS = 40;
+
+export interface CheckpointResult {
+  /** Frames in the WAL when the checkpoint ran, and how many of them are now in the database. */
+  frames: number;
+  checkpointed: number;
+}
+
+export interface CheckpointerOptions {
+  durability?: Durability;
+  /** better-sqlite3's entry, as the worker requires it (default: resolved from here). */
+  driver?: string;
+  /** Called after each checkpoint the worker ran (tests, diagnostics). */
+  onCheckpoint?: (r: CheckpointResult) => void;
+  /** Called once if the worker fails; the main connection has its default back by then. */
+  onFailure?: (error: Error) => void;
+}
+
+// Plain CommonJS, evaluated in the worker: it has no bundled file of its own, so it runs the same
+// from tsx, Vitest and the Electron build. It only needs the driver's path and the database file.
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const Database = require(workerData.driver);
+const db = new Database(workerData.file, { fileMustExist: true });
+db.pragma('busy_timeout = 5000');
+// The checkpoint syncs as the main connection would: the WAL before, the database file after.
+db.pragma('synchronous = ' + workerData.synchronous);
+parentPort.postMessage({ ready: true, synchronous: db.pragma('synchronous', { simple: true }) });
+parentPort.on('message', (m) => {
+  if (m === 'close') {
+    db.close();
+    parentPort.close();
+    return;
+  }
+  const [row] = db.pragma('wal_checkpoint(PASSIVE)');
+  parentPort.postMessage({ frames: row.log, checkpointed: row.checkpointed });
+});
+`;
+
+export class Checkpointer {
+  private readonly worker: Worker;
+  private state: 'starting' | 'running' | 'failed' | 'closed' = 'starting';
+  private busy = false;
+  private rows = 0;
+  private commits = 0;
+  private readonly exited: Promise<void>;
+  private settle: (running: boolean) => void = () => undefined;
+  /** Resolves true once the worker does the checkpoints, false if it failed to (or was closed first). */
+  readonly ready: Promise<boolean> = new Promise((resolve) => (this.settle = resolve));
+  /** The worker connection's `PRAGMA synchronous` (1 NORMAL, 2 FULL), once it is running. */
+  synchronous: number | null = null;
+
+  constructor(
+    private readonly db: Database.Database,
+    file: string,
+    private readonly options: CheckpointerOptions = {},
+  ) {
+    this.worker = new Worker(WORKER_SOURCE, {
+      eval: true,
+      workerData: {
+        driver: options.driver ?? createRequire(import.meta.url).resolve('better-sqlite3'),
+        file,
+        synchronous: options.durability === 'full' ? 'FULL' : 'NORMAL',
+      },
+    });
+    // It must never keep the process alive on its own; close() waits for it explicitly.
+    this.worker.unref();
+    this.exited = new Promise((resolve) => this.worker.once('exit', () => resolve()));
+    this.worker.on('message', (m: { ready?: true; synchronous?: number; frames?: number; checkpointed?: number }) => {
+      if (m.ready) {
+        if (this.state !== 'starting') return;
+        this.state = 'running';
+        this.synchronous = m.synchronous!;
+        this.db.pragma(`wal_autocheckpoint = ${BACKSTOP_AUTOCHECKPOINT_PAGES}`);
+        this.settle(true);
+        return;
+      }
+      this.busy = false;
+      this.options.onCheckpoint?.({ frames: m.frames!, checkpointed: m.checkpointed! });
+    });
+    this.worker.on('error', (e) => this.fail(e));
+    this.worker.on('exit', (code) => {
+      if (this.state === 'starting' || this.state === 'running') this.fail(new Error(`the checkpoint worker exited (code ${code})`));
+    });
+  }
+
+  /** True while the worker does the checkpoints. */
+  get running(): boolean {
+    return this.state === 'running';
+  }
+
+  /** Call after each commit with its row count: asks the worker to checkpoint now and then. */
+  committed(rows: number): void {
+    if (this.state !== 'running') return;
+    this.rows += rows;
+    this.commits += 1;
+    if (this.busy || (this.rows < NUDGE_AFTER_ROWS && this.commits < NUDGE_AFTER_COMMITS)) return;
+    this.rows = 0;
+    this.commits = 0;
+    this.busy = true;
+    this.worker.postMessage('checkpoint');
+  }
+
+  /** Stops the worker and closes its connection (before the main connection closes). */
+  async close(): Promise<void> {
+    if (this.state === 'closed') return;
+    const wasUp = this.state === 'running' || this.state === 'starting';
+    this.state = 'closed';
+    this.settle(false);
+    if (wasUp) {
+      this.worker.postMessage('close');
+      // A worker still opening its connection reads the message once it is up.
+      this.worker.ref();
+      await this.exited;
+    }
+    this.restoreDefault();
+  }
+
+  private fail(error: Error): void {
+    if (this.state === 'failed' || this.state === 'closed') return;
+    this.state = 'failed';
+    this.busy = false;
+    this.restoreDefault();
+    this.settle(false);
+    void this.worker.terminate();
+    this.options.onFailure?.(error);
+  }
+
+  private restoreDefault(): void {
+    if (this.db.open) this.db.pragma(`wal_autocheckpoint = ${DEFAULT_AUTOCHECKPOINT_PAGES}`);
+  }
+}
