@@ -1,5 +1,12 @@
-// Runs a program with an argv array — never a shell — and collects its output.
-import { spawn } from 'node:child_process';
+// Runs a program with an argv array — never a shell — and collects its output, from a worker thread.
+//
+// Why a worker: starting a process forks this one, and the fork copies the page tables of the
+// whole application: 6–20 ms here during which the thread that called spawn() is stopped (more
+// under load, with a bigger heap). git runs at every stage start and end and once a second per
+// running stage, so on the main thread each call was a visible stall of the event loop (P6 in
+// docs/performance.md). The worker pays the fork instead and hands back the collected result.
+// Agents themselves are still spawned on the main thread: it owns their process groups and pipes.
+import { Worker } from 'node:worker_threads';
 
 export interface ExecOptions {
   cwd?: string;
@@ -28,46 +35,155 @@ export class ExecError extends Error {
   }
 }
 
-/** Resolves with the result whatever the exit code; rejects only if the program could not run. */
-export function execFile(program: string, args: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
-  const maxBuffer = options.maxBuffer ?? 64 * 1024 * 1024;
-  return new Promise((resolve, reject) => {
-    const child = spawn(program, args, {
-      cwd: options.cwd,
-      env: options.env ?? process.env,
-      stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+const DEFAULT_MAX_BUFFER = 64 * 1024 * 1024;
+/** stderr kept at most: enough for any error message, bounded against a chatty program. */
+const MAX_STDERR = 1024 * 1024;
+
+interface Request {
+  id: number;
+  program: string;
+  args: readonly string[];
+  cwd: string | undefined;
+  env: NodeJS.ProcessEnv;
+  maxBuffer: number;
+  maxStderr: number;
+  timeoutMs: number | undefined;
+  input: string | undefined;
+}
+
+type Reply = { id: number; result: ExecResult } | { id: number; error: string; errno?: string };
+
+// Plain CommonJS evaluated in the worker (no bundled file of its own, so it runs the same from
+// tsx, Vitest and the Electron build); it needs only Node's built-in modules.
+const WORKER_SOURCE = `
+const { spawn } = require('node:child_process');
+const { parentPort } = require('node:worker_threads');
+parentPort.on('message', (r) => {
+  let child;
+  try {
+    child = spawn(r.program, r.args, {
+      cwd: r.cwd,
+      env: r.env,
+      stdio: [r.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
       windowsHide: true,
     });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    let outBytes = 0;
-    let errBytes = 0;
-    let truncated = false;
-    child.stdout!.on('data', (chunk: Buffer) => {
-      if (outBytes >= maxBuffer) {
-        truncated = true;
-        return;
-      }
-      const room = maxBuffer - outBytes;
-      if (chunk.length > room) truncated = true;
-      out.push(chunk.length > room ? chunk.subarray(0, room) : chunk);
-      outBytes += Math.min(chunk.length, room);
-    });
-    child.stderr!.on('data', (chunk: Buffer) => {
-      if (errBytes < 1024 * 1024) {
-        err.push(chunk);
-        errBytes += chunk.length;
-      }
-    });
-    const timer = options.timeoutMs ? setTimeout(() => child.kill('SIGKILL'), options.timeoutMs) : null;
-    child.on('error', (e: NodeJS.ErrnoException) => {
-      if (timer) clearTimeout(timer);
-      reject(new ExecError(`${program} could not be started: ${e.message}`, null, e.code));
-    });
-    child.on('close', (code, signal) => {
-      if (timer) clearTimeout(timer);
-      resolve({ code, signal, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), truncated });
-    });
-    if (options.input !== undefined) child.stdin!.end(options.input);
+  } catch (e) {
+    parentPort.postMessage({ id: r.id, error: e.message, errno: e.code });
+    return;
+  }
+  const out = [];
+  const err = [];
+  let outBytes = 0;
+  let errBytes = 0;
+  let truncated = false;
+  child.stdout.on('data', (chunk) => {
+    if (outBytes >= r.maxBuffer) {
+      truncated = true;
+      return;
+    }
+    const room = r.maxBuffer - outBytes;
+    if (chunk.length > room) truncated = true;
+    out.push(chunk.length > room ? chunk.subarray(0, room) : chunk);
+    outBytes += Math.min(chunk.length, room);
   });
+  child.stderr.on('data', (chunk) => {
+    if (errBytes < r.maxStderr) {
+      err.push(chunk);
+      errBytes += chunk.length;
+    }
+  });
+  const timer = r.timeoutMs ? setTimeout(() => child.kill('SIGKILL'), r.timeoutMs) : null;
+  let answered = false;
+  child.on('error', (e) => {
+    if (timer) clearTimeout(timer);
+    if (answered) return;
+    answered = true;
+    parentPort.postMessage({ id: r.id, error: e.message, errno: e.code });
+  });
+  child.on('close', (code, signal) => {
+    if (timer) clearTimeout(timer);
+    if (answered) return;
+    answered = true;
+    const result = { code, signal, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), truncated };
+    parentPort.postMessage({ id: r.id, result });
+  });
+  if (r.input !== undefined) {
+    child.stdin.on('error', () => {}); // a program that exits without reading its input
+    child.stdin.end(r.input);
+  }
+});
+`;
+
+interface Waiting {
+  program: string;
+  resolve: (r: ExecResult) => void;
+  reject: (e: ExecError) => void;
+}
+
+/** The worker that runs every execFile; started on first use, restarted if it ever stops. */
+class ProcessRunner {
+  private worker: Worker | null = null;
+  private nextId = 0;
+  private readonly waiting = new Map<number, Waiting>();
+
+  run(program: string, args: readonly string[], options: ExecOptions): Promise<ExecResult> {
+    return new Promise((resolve, reject) => {
+      const id = this.nextId++;
+      const worker = this.ensure();
+      this.waiting.set(id, { program, resolve, reject });
+      // Only pending work keeps the process alive, as a child process of its own would.
+      if (this.waiting.size === 1) worker.ref();
+      const request: Request = {
+        id,
+        program,
+        args,
+        cwd: options.cwd,
+        env: options.env ?? process.env,
+        maxBuffer: options.maxBuffer ?? DEFAULT_MAX_BUFFER,
+        maxStderr: MAX_STDERR,
+        timeoutMs: options.timeoutMs,
+        input: options.input,
+      };
+      worker.postMessage(request);
+    });
+  }
+
+  private ensure(): Worker {
+    if (this.worker) return this.worker;
+    const worker = new Worker(WORKER_SOURCE, { eval: true });
+    worker.unref();
+    worker.on('message', (reply: Reply) => {
+      const w = this.waiting.get(reply.id);
+      if (!w) return;
+      this.waiting.delete(reply.id);
+      if (this.waiting.size === 0) worker.unref();
+      if ('result' in reply) w.resolve(reply.result);
+      else w.reject(new ExecError(`${w.program} could not be started: ${reply.error}`, null, reply.errno));
+    });
+    const stopped = (why: string) => {
+      if (this.worker !== worker) return;
+      this.worker = null;
+      // Whatever it was running is lost with it; say so rather than hang. The next call starts a new one.
+      for (const [id, w] of this.waiting) {
+        this.waiting.delete(id);
+        w.reject(new ExecError(`${w.program} could not be run: the process runner stopped (${why})`, null));
+      }
+    };
+    worker.on('error', (e) => stopped(e.message));
+    worker.on('exit', (code) => stopped(`exit code ${code}`));
+    this.worker = worker;
+    return worker;
+  }
+
+  /** Stops the worker (tests: what a crash of it does). */
+  async stopForTest(): Promise<void> {
+    await this.worker?.terminate();
+  }
+}
+
+export const processRunner = new ProcessRunner();
+
+/** Resolves with the result whatever the exit code; rejects only if the program could not run. */
+export function execFile(program: string, args: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
+  return processRunner.run(program, args, options);
 }
