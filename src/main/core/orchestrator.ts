@@ -440,7 +440,7 @@ export class Orchestrator {
     changes: TransitionChanges,
     events: EventDraft[],
   ): WorkflowRecord | null {
-    const next = this.workflows.transition(rec.workflow.id, from, to, changes);
+    const next = this.workflows.transition(rec, from, to, changes);
     if (!next) return null;
     for (const e of events) tx.append(rec.workflow.id, e);
     tx.afterCommit(() => {
@@ -680,7 +680,7 @@ export class Orchestrator {
           // pending may not go to failed directly; pending -> in_progress -> failed is a path the
           // state machine allows, taken in one transaction.
           let current: WorkflowRecord | null = rec;
-          if (status === 'pending') current = this.workflows.transition(rec.workflow.id, ['pending'], 'in_progress', {});
+          if (status === 'pending') current = this.workflows.transition(rec, ['pending'], 'in_progress', {});
           if (!current) return;
           this.transition(tx, current, ['in_progress'], 'failed', { completedAt: this.now().toISOString(), failureReason: reason }, [
             { agent: 'system', type: 'workflow_failed', message: `Workflow failed: ${reason}`, data: { reason } },

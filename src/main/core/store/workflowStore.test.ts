@@ -47,10 +47,10 @@ describe('transition compare-and-set', () => {
       it(`${from} -> ${to}: ${canTransition(from, to) ? 'moves' : 'stays'}`, () => {
         const id = rowIn(from);
         if (sources.length === 0) {
-          expect(() => store.transition(id, [from], to)).toThrow(/state machine forbids/);
+          expect(() => store.transition(store.get(id)!, [from], to)).toThrow(/state machine forbids/);
           return;
         }
-        const result = store.transition(id, sources, to);
+        const result = store.transition(store.get(id)!, sources, to);
         expect(result?.workflow.status ?? null).toBe(canTransition(from, to) ? to : null);
         expect(store.get(id)!.workflow.status).toBe(canTransition(from, to) ? to : from);
       });
@@ -59,14 +59,27 @@ describe('transition compare-and-set', () => {
 
   it('refuses to be asked for a move the state machine forbids', () => {
     const id = rowIn('completed');
-    expect(() => store.transition(id, ['completed'], 'in_progress')).toThrow(/state machine forbids/);
+    expect(() => store.transition(store.get(id)!, ['completed'], 'in_progress')).toThrow(/state machine forbids/);
     expect(store.get(id)!.workflow.status).toBe('completed');
+  });
+
+  it('returns the row as stored, even from a record read before other changes to it', () => {
+    const id = rowIn('pending');
+    const stale = store.get(id)!;
+    store.setUsage(id, { inputTokens: 7, outputTokens: 3, cachedTokens: 1, costUsd: 0.25 });
+    store.updateProgress(id, 'pending', 'plan', 2, { ...stale.runState, plan: 'p' });
+    const moved = store.transition(stale, ['pending'], 'in_progress', { startedAt: '2026-12-01T00:00:00.000Z', currentStage: 'implement' });
+    expect(moved).toEqual(store.get(id));
+    expect(moved!.workflow).toMatchObject({ currentStage: 'implement', usage: { inputTokens: 7, costUsd: 0.25 } });
+    expect(moved!.runState.plan).toBe('p');
+    expect(moved!.stageIndex).toBe(2);
   });
 
   it('lets exactly one of two racing moves from the same state win', () => {
     const id = rowIn('blocked');
-    const approve = store.transition(id, ['blocked'], 'in_progress');
-    const reject = store.transition(id, ['blocked'], 'failed');
+    const rec = store.get(id)!;
+    const approve = store.transition(rec, ['blocked'], 'in_progress');
+    const reject = store.transition(rec, ['blocked'], 'failed');
     expect(approve?.workflow.status).toBe('in_progress');
     expect(reject).toBeNull();
   });
@@ -107,7 +120,7 @@ describe('pipelines read back', () => {
       createdAt: new Date().toISOString(),
     });
     const a = store.get(id)!.workflow.pipeline;
-    const b = store.transition(id, ['pending'], 'in_progress')!.workflow.pipeline;
+    const b = store.transition(store.get(id)!, ['pending'], 'in_progress')!.workflow.pipeline;
     expect(a).toEqual({ name: 'shared', stages });
     expect(b).toBe(a);
     expect(Object.isFrozen(a.stages[0])).toBe(true);

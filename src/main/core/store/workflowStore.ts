@@ -112,6 +112,44 @@ function toRecord(row: Row): WorkflowRecord {
   };
 }
 
+/**
+ * What a row can change after its insert. A transition returns only these: the rest (the pipeline
+ * snapshot above all, the largest column) is fixed at start and taken from the caller's record.
+ */
+const MUTABLE_COLUMNS =
+  'status, current_stage, stage_index, run_state_json, started_at, completed_at, failure_reason, input_tokens, output_tokens, cached_tokens, cost_usd';
+type MutableRow = Pick<
+  Row,
+  | 'status'
+  | 'current_stage'
+  | 'stage_index'
+  | 'run_state_json'
+  | 'started_at'
+  | 'completed_at'
+  | 'failure_reason'
+  | 'input_tokens'
+  | 'output_tokens'
+  | 'cached_tokens'
+  | 'cost_usd'
+>;
+
+function withChanges(rec: WorkflowRecord, row: MutableRow): WorkflowRecord {
+  return {
+    n: rec.n,
+    stageIndex: row.stage_index,
+    runState: { ...EMPTY_RUN_STATE, ...(JSON.parse(row.run_state_json) as Partial<RunState>) },
+    workflow: {
+      ...rec.workflow,
+      status: row.status,
+      currentStage: row.current_stage,
+      startedAt: row.started_at,
+      completedAt: row.completed_at,
+      failureReason: row.failure_reason,
+      usage: { inputTokens: row.input_tokens, outputTokens: row.output_tokens, cachedTokens: row.cached_tokens, costUsd: row.cost_usd },
+    },
+  };
+}
+
 export interface NewWorkflow {
   id: string;
   issueId: string;
@@ -215,7 +253,8 @@ export class WorkflowStore {
    * UPDATE … WHERE status IN (…); the caller gets the new row, or null if it lost the race.
    * `from` must be allowed by the state machine: asking for anything else is a programming error.
    */
-  transition(id: string, from: readonly WorkflowStatus[], to: WorkflowStatus, changes: TransitionChanges = {}): WorkflowRecord | null {
+  transition(rec: WorkflowRecord, from: readonly WorkflowStatus[], to: WorkflowStatus, changes: TransitionChanges = {}): WorkflowRecord | null {
+    const id = rec.workflow.id;
     const key = `${from.join(',')}>${to}`;
     let stmt = this.transitionStmts.get(key);
     if (!stmt) {
@@ -231,7 +270,7 @@ export class WorkflowStore {
           completed_at   = COALESCE(@completedAt, completed_at),
           failure_reason = COALESCE(@failureReason, failure_reason)
         WHERE id = @id AND status IN (${from.map((s) => `'${s}'`).join(', ')})
-        RETURNING *`);
+        RETURNING ${MUTABLE_COLUMNS}`);
       this.transitionStmts.set(key, stmt);
     }
     const row = stmt.get({
@@ -244,8 +283,8 @@ export class WorkflowStore {
       startedAt: changes.startedAt ?? null,
       completedAt: changes.completedAt ?? null,
       failureReason: changes.failureReason ?? null,
-    }) as Row | undefined;
-    return row ? toRecord(row) : null;
+    }) as MutableRow | undefined;
+    return row ? withChanges(rec, row) : null;
   }
 
   /** Records pipeline progress without a status change; only while the status is still `status`. */
