@@ -102,7 +102,7 @@ export class Orchestrator {
    * The committed row of each workflow waiting at its gate, as the transition to `blocked`
    * returned it, so approve and reject need not read it again. Exact while blocked: only a
    * transition (which replaces or drops the entry) can change a blocked row. After a restart it
-   * is empty and the row is read from the database.
+   * holds the rows read at start-up, so approving there does not read them again either.
    */
   private readonly atGate = new Map<string, WorkflowRecord>();
   /** Live runs by workflow id, including cancelled ones still stopping their processes. */
@@ -136,6 +136,7 @@ export class Orchestrator {
     this.log.prime(this.events.activeMaxSequences());
     for (const rec of this.workflows.active()) {
       this.byPath.set(rec.workflow.worktreePath, { workflowId: rec.workflow.id, workflow: rec.workflow, run: null });
+      if (rec.workflow.status === 'blocked') this.atGate.set(rec.workflow.id, rec);
     }
     this.drainQueue();
   }
