@@ -6,6 +6,7 @@
 // running stage, so on the main thread each call was a visible stall of the event loop (P6 in
 // docs/performance.md). The worker pays the fork instead and hands back the collected result.
 // Agents themselves are still spawned on the main thread: it owns their process groups and pipes.
+import { EventEmitter } from 'node:events';
 import { Worker } from 'node:worker_threads';
 
 export interface ExecOptions {
@@ -51,14 +52,63 @@ interface Request {
   input: string | undefined;
 }
 
-type Reply = { id: number; result: ExecResult } | { id: number; error: string; errno?: string };
+type Reply =
+  | { id: number; result: ExecResult }
+  | { id: number; error: string; errno?: string }
+  | { id: number; pid: number }
+  | { id: number; exit: true; code: number | null; signal: NodeJS.Signals | null };
+
+/** Where a detached program writes: descriptors opened by this process (e.g. FIFO write ends). */
+export interface DetachedOptions {
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  stdout: number;
+  stderr: number;
+}
+
+/**
+ * A program started by the worker: what a ChildProcess tells about it (pid, exit code or signal,
+ * an 'exit' event), for code that signals it by its process group anyway.
+ */
+export class DetachedChild extends EventEmitter<{ exit: [code: number | null, signal: NodeJS.Signals | null] }> {
+  exitCode: number | null = null;
+  signalCode: NodeJS.Signals | null = null;
+  constructor(readonly pid: number) {
+    super();
+  }
+  /** @internal */
+  exited(code: number | null, signal: NodeJS.Signals | null): void {
+    this.exitCode = code;
+    this.signalCode = signal;
+    this.emit('exit', code, signal);
+  }
+}
 
 // Plain CommonJS evaluated in the worker (no bundled file of its own, so it runs the same from
 // tsx, Vitest and the Electron build); it needs only Node's built-in modules.
 const WORKER_SOURCE = `
 const { spawn } = require('node:child_process');
 const { parentPort } = require('node:worker_threads');
-parentPort.on('message', (r) => {
+parentPort.on('message', (r) => (r.kind === 'spawn' ? startDetached(r) : run(r)));
+
+// An agent: detached in its own process group, writing into descriptors the main thread opened
+// (they belong to the process, not to a thread). Its exit is reported when it happens.
+function startDetached(r) {
+  let child;
+  try {
+    child = spawn(r.program, r.args, { cwd: r.cwd, env: r.env, detached: true, stdio: ['ignore', r.stdout, r.stderr], windowsHide: true });
+  } catch (e) {
+    parentPort.postMessage({ id: r.id, error: e.message, errno: e.code });
+    return;
+  }
+  child.once('spawn', () => parentPort.postMessage({ id: r.id, pid: child.pid }));
+  child.once('error', (e) => {
+    if (child.pid === undefined) parentPort.postMessage({ id: r.id, error: e.message, errno: e.code });
+  });
+  child.once('exit', (code, signal) => parentPort.postMessage({ id: r.id, exit: true, code, signal }));
+}
+
+function run(r) {
   let child;
   try {
     child = spawn(r.program, r.args, {
@@ -111,7 +161,7 @@ parentPort.on('message', (r) => {
     child.stdin.on('error', () => {}); // a program that exits without reading its input
     child.stdin.end(r.input);
   }
-});
+}
 `;
 
 interface Waiting {
@@ -120,19 +170,41 @@ interface Waiting {
   reject: (e: ExecError) => void;
 }
 
+interface Starting {
+  program: string;
+  resolve: (c: DetachedChild) => void;
+  reject: (e: NodeJS.ErrnoException) => void;
+  child: DetachedChild | null;
+}
+
 /** The worker that runs every execFile; started on first use, restarted if it ever stops. */
 class ProcessRunner {
   private worker: Worker | null = null;
   private nextId = 0;
   private readonly waiting = new Map<number, Waiting>();
+  /** Detached programs, from the request until their exit. */
+  private readonly detached = new Map<number, Starting>();
+
+  /**
+   * Starts a program in its own process group from the worker, so this thread does not pay the
+   * fork; resolves once it runs (or rejects as spawn() would: ENOENT, EACCES…).
+   */
+  startDetached(program: string, args: readonly string[], options: DetachedOptions): Promise<DetachedChild> {
+    return new Promise((resolve, reject) => {
+      const id = this.nextId++;
+      const worker = this.ensure();
+      this.detached.set(id, { program, resolve, reject, child: null });
+      this.refresh(worker);
+      worker.postMessage({ kind: 'spawn', id, program, args, ...options });
+    });
+  }
 
   run(program: string, args: readonly string[], options: ExecOptions): Promise<ExecResult> {
     return new Promise((resolve, reject) => {
       const id = this.nextId++;
       const worker = this.ensure();
       this.waiting.set(id, { program, resolve, reject });
-      // Only pending work keeps the process alive, as a child process of its own would.
-      if (this.waiting.size === 1) worker.ref();
+      this.refresh(worker);
       const request: Request = {
         id,
         program,
@@ -153,12 +225,14 @@ class ProcessRunner {
     const worker = new Worker(WORKER_SOURCE, { eval: true });
     worker.unref();
     worker.on('message', (reply: Reply) => {
+      const d = this.detached.get(reply.id);
+      if (d) return this.onDetached(worker, reply.id, d, reply);
       const w = this.waiting.get(reply.id);
       if (!w) return;
       this.waiting.delete(reply.id);
-      if (this.waiting.size === 0) worker.unref();
+      this.refresh(worker);
       if ('result' in reply) w.resolve(reply.result);
-      else w.reject(new ExecError(`${w.program} could not be started: ${reply.error}`, null, reply.errno));
+      else if ('error' in reply) w.reject(new ExecError(`${w.program} could not be started: ${reply.error}`, null, reply.errno));
     });
     const stopped = (why: string) => {
       if (this.worker !== worker) return;
@@ -168,11 +242,39 @@ class ProcessRunner {
         this.waiting.delete(id);
         w.reject(new ExecError(`${w.program} could not be run: the process runner stopped (${why})`, null));
       }
+      // Their exits can no longer be seen: report them as ended, so that their owners stop the
+      // process groups (which is what an owner does after any exit) instead of waiting forever.
+      for (const [id, d] of this.detached) {
+        this.detached.delete(id);
+        if (d.child) d.child.exited(null, null);
+        else d.reject(Object.assign(new Error(`the process runner stopped (${why})`), { code: 'ECHILD' }));
+      }
     };
     worker.on('error', (e) => stopped(e.message));
     worker.on('exit', (code) => stopped(`exit code ${code}`));
     this.worker = worker;
     return worker;
+  }
+
+  private onDetached(worker: Worker, id: number, d: Starting, reply: Reply): void {
+    if ('pid' in reply) {
+      d.child = new DetachedChild(reply.pid);
+      d.resolve(d.child);
+    } else if ('exit' in reply) {
+      this.detached.delete(id);
+      this.refresh(worker);
+      d.child?.exited(reply.code, reply.signal);
+    } else if ('error' in reply) {
+      this.detached.delete(id);
+      this.refresh(worker);
+      d.reject(Object.assign(new Error(reply.error), { code: reply.errno }));
+    }
+  }
+
+  /** Pending work and running programs keep the process alive, as child processes of its own would. */
+  private refresh(worker: Worker): void {
+    if (this.waiting.size + this.detached.size > 0) worker.ref();
+    else worker.unref();
   }
 
   /** Stops the worker (tests: what a crash of it does). */

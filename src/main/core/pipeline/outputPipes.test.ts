@@ -1,6 +1,8 @@
 // The agent's output pipes: a real child writes a known stream; every byte arrives, in order,
 // through one reused read buffer per stream, and to the agent its stdout is an ordinary pipe.
-import { spawn } from 'node:child_process';
+import childProcess from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { syncBuiltinESMExports } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { openAgentPipes, READ_BUFFER_BYTES } from './outputPipes';
 
@@ -16,14 +18,29 @@ const pump = () => {
 pump();
 `;
 
+const here = { cwd: process.cwd(), env: process.env };
+
+async function openPlainFailure() {
+  const saved = process.env.TMPDIR;
+  process.env.TMPDIR = '/nonexistent/switchyard-tmp';
+  try {
+    const pipes = await openAgentPipes();
+    return await pipes.start('/nonexistent/program', [], here);
+  } finally {
+    if (saved === undefined) delete process.env.TMPDIR;
+    else process.env.TMPDIR = saved;
+  }
+}
+
 describe('openAgentPipes', () => {
   it('delivers every byte in order through one reused buffer per stream, and the agent sees a FIFO', async () => {
     const pipes = await openAgentPipes();
     expect(pipes.reusesBuffers).toBe(true);
-    const child = spawn(process.execPath, ['-e', SCRIPT], { stdio: ['ignore', ...pipes.stdio] });
+    const child = await pipes.start(process.execPath, ['-e', SCRIPT], here);
+    const exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
     const got = { stdout: [] as Buffer[], stderr: [] as Buffer[] };
     const views = new Set<ArrayBufferLike>();
-    const { closed } = pipes.attach(child, (stream, bytes) => {
+    const { closed } = pipes.attach((stream, bytes) => {
       expect(bytes.length).toBeLessThanOrEqual(READ_BUFFER_BYTES);
       if (stream === 'stdout') views.add(bytes.buffer);
       got[stream].push(Buffer.from(bytes)); // borrowed: copy
@@ -36,14 +53,40 @@ describe('openAgentPipes', () => {
     expect(Buffer.concat(got.stderr).toString()).toBe('stderr fifo\n');
     expect(got.stdout.length).toBeGreaterThan(5); // many reads (360 KB through a 64 KiB pipe) …
     expect(views.size).toBe(1); // … all into the same memory
+    expect(await exited).toBe(0);
   });
 
-  it('ends the streams when spawning fails, leaving no descriptor behind', async () => {
+  it('starts the agent without forking from the calling thread, in its own process group', async () => {
+    let calls = 0;
+    const original = childProcess.spawn;
+    childProcess.spawn = ((...a: Parameters<typeof original>) => {
+      calls++;
+      return original(...a);
+    }) as typeof original;
+    syncBuiltinESMExports();
+    try {
+      const pipes = await openAgentPipes();
+      const child = await pipes.start('/bin/sh', ['-c', 'ps -o pgid= -p $$'], here);
+      let out = '';
+      const { closed } = pipes.attach((stream, bytes) => (out += bytes.toString()));
+      await closed;
+      expect(calls).toBe(0);
+      expect(Number(out.trim())).toBe(child.pid);
+    } finally {
+      childProcess.spawn = original;
+      syncBuiltinESMExports();
+    }
+  });
+
+  it('rejects as spawn would when the program cannot start, and abandon leaves no descriptor behind', async () => {
+    const fds = () => readdirSync('/proc/self/fd').length;
+    (await openAgentPipes()).abandon(); // the process runner's worker, with its own descriptors, is up
+    const before = fds();
     const pipes = await openAgentPipes();
-    const child = spawn('/nonexistent/program', [], { stdio: ['ignore', ...pipes.stdio] });
-    child.on('error', () => undefined);
-    const { closed } = pipes.attach(child, () => undefined);
-    await closed; // would hang if a write end stayed open
+    expect(fds()).toBe(before + 4); // two FIFOs, both ends
+    await expect(pipes.start('/nonexistent/program', [], here)).rejects.toMatchObject({ code: 'ENOENT' });
+    pipes.abandon();
+    expect(fds()).toBe(before);
   });
 
   it('falls back to plain pipes when no FIFO can be made, with the same delivery', async () => {
@@ -57,10 +100,12 @@ describe('openAgentPipes', () => {
       else process.env.TMPDIR = saved;
     }
     expect(pipes.reusesBuffers).toBe(false);
-    const child = spawn(process.execPath, ['-e', "process.stdout.write('out\\n'); process.stderr.write('err\\n')"], { stdio: ['ignore', ...pipes.stdio] });
+    const child = await pipes.start(process.execPath, ['-e', "process.stdout.write('out\\n'); process.stderr.write('err\\n')"], here);
     const got = { stdout: '', stderr: '' };
-    const { closed } = pipes.attach(child, (stream, bytes) => (got[stream] += bytes.toString()));
+    const { closed } = pipes.attach((stream, bytes) => (got[stream] += bytes.toString()));
     await closed;
     expect(got).toEqual({ stdout: 'out\n', stderr: 'err\n' });
+    expect(child.pid).toBeGreaterThan(0);
+    await expect(openPlainFailure()).rejects.toMatchObject({ code: 'ENOENT' });
   });
 });

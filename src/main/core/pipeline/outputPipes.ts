@@ -11,13 +11,13 @@
 // temporary directory and unlinked as soon as both ends are open: for the agent it is an
 // ordinary pipe (S_ISFIFO; /dev/stdout works). Where that fails, plain 'pipe' stdio is used;
 // consumers copy what they keep either way, so both behave the same.
-import type { ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, constants, mkdtempSync, openSync, rmSync } from 'node:fs';
 import { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
-import { execFile } from '../exec';
+import { execFile, processRunner } from '../exec';
 import type { OutputStream } from './outputCollector';
 
 /** One read's worth: the size of a pipe's kernel buffer, what Node reads at most anyway. */
@@ -33,14 +33,30 @@ export interface Attached {
   closed: Promise<void>;
 }
 
+/** What the executor needs of a running agent (a ChildProcess, or one the process runner started). */
+export interface AgentProcess {
+  readonly pid: number;
+  readonly exitCode: number | null;
+  readonly signalCode: NodeJS.Signals | null;
+  once(event: 'exit', listener: (code: number | null, signal: NodeJS.Signals | null) => void): unknown;
+}
+
+export interface StartOptions {
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+}
+
 export interface AgentPipes {
-  /** spawn's stdio entries for fd 1 and 2. */
-  readonly stdio: readonly [number | 'pipe', number | 'pipe'];
   /** True when output is read into reused buffers; false on the plain-pipe fallback. */
   readonly reusesBuffers: boolean;
-  /** Call once right after spawn returned: starts reading. */
-  attach(child: ChildProcess, onOutput: OnOutput): Attached;
-  /** Call instead of attach if spawn threw: closes every descriptor. */
+  /**
+   * Starts the agent in its own process group with these pipes as stdout and stderr. Rejects as
+   * spawn() would (the error's `code`: ENOENT, EACCES…); then call abandon().
+   */
+  start(program: string, args: readonly string[], options: StartOptions): Promise<AgentProcess>;
+  /** Call once after start resolved: starts reading. */
+  attach(onOutput: OnOutput): Attached;
+  /** Call instead of attach if start failed: closes every descriptor. */
   abandon(): void;
 }
 
@@ -83,9 +99,13 @@ async function openFifos(): Promise<Fifo[]> {
 function fifoPipes(fifos: Fifo[]): AgentPipes {
   const closeWriteEnds = () => fifos.forEach((f) => closeSync(f.write));
   return {
-    stdio: [fifos[0]!.write, fifos[1]!.write],
     reusesBuffers: true,
-    attach(_child, onOutput) {
+    // From the process runner's worker: forking this (large) process stops the forking thread
+    // for 6–40 ms, and that should not be the event loop. The FIFOs' write ends are descriptors
+    // of the process, so the worker can hand them to the agent as they are.
+    start: (program, args, options) =>
+      processRunner.startDetached(program, args, { ...options, stdout: fifos[0]!.write, stderr: fifos[1]!.write }),
+    attach(onOutput) {
       // The child has its copies now; ours must go, or the reader would never see the end.
       closeWriteEnds();
       const streams = fifos.map((f, i) => {
@@ -118,17 +138,31 @@ function fifoPipes(fifos: Fifo[]): AgentPipes {
 }
 
 function plainPipes(): AgentPipes {
+  let child: ChildProcess | null = null;
   return {
-    stdio: ['pipe', 'pipe'],
     reusesBuffers: false,
-    attach(child, onOutput) {
-      const streams = [child.stdout!, child.stderr!];
+    start(program, args, options) {
+      return new Promise((resolve, reject) => {
+        const c = spawn(program, args, { ...options, detached: true, stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
+        c.once('spawn', () => {
+          child = c;
+          resolve(c as AgentProcess);
+        });
+        c.once('error', (e) => {
+          if (c.pid === undefined) reject(e);
+        });
+      });
+    },
+    attach(onOutput) {
+      if (!child) throw new Error('attach() before start() resolved');
+      const c = child;
+      const streams = [c.stdout!, c.stderr!];
       streams.forEach((s, i) => {
         const stream = STREAMS[i]!;
         s.on('data', (chunk: Buffer) => onOutput(stream, chunk));
         s.on('error', () => undefined);
       });
-      const closed = new Promise<void>((resolve) => child.once('close', () => resolve()));
+      const closed = new Promise<void>((resolve) => c.once('close', () => resolve()));
       return { streams, closed };
     },
     abandon() {},

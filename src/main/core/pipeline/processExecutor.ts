@@ -2,14 +2,13 @@
 // in its own process group, without a shell; streams its output and file changes into the
 // workflow's events; and makes sure that when the stage ends — normally, by timeout, by cancel
 // or by shutdown — none of its processes is left running.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { EMPTY_USAGE } from '../../../shared/events';
 import type { CommandStage } from '../../../shared/pipeline';
 import type { StageExecutor, StageOutcome, StageRun } from '../runner';
 import { TailBuffer } from './bytes';
 import { FileWatcher } from './fileWatcher';
 import { OutputCollector } from './outputCollector';
-import { openAgentPipes } from './outputPipes';
+import { openAgentPipes, type AgentProcess } from './outputPipes';
 import { PlanFileError, readPlanFile, StdoutPlan } from './planCapture';
 import { anyAlive, terminate } from './processGroup';
 import { structuredOutcome, structuredStart } from './streams/structuredStage';
@@ -36,13 +35,17 @@ export interface ProcessExecutorOptions {
 
 type Ending =
   | { kind: 'exit'; code: number | null; signal: NodeJS.Signals | null }
-  | { kind: 'spawn_error'; error: NodeJS.ErrnoException }
   | { kind: 'aborted' }
   | { kind: 'timeout' }
   /** The agent's stream reported an error no retry can fix (structured formats). */
   | { kind: 'fatal'; reason: string };
 
 const ABORTED: StageOutcome = { kind: 'failed', reason: 'cancelled' };
+
+function spawnFailure(stage: string, program: string, error: NodeJS.ErrnoException): string {
+  const why = error.code === 'ENOENT' ? 'not found' : error.code === 'EACCES' ? 'permission denied' : error.message;
+  return `Stage ${stage} could not start \`${program}\`: ${why}`;
+}
 
 export class ProcessExecutor implements StageExecutor {
   /** Workflows already told that their worktree is not a git checkout (told once). */
@@ -78,19 +81,13 @@ export class ProcessExecutor implements StageExecutor {
       watcher.stop();
       return ABORTED;
     }
-    let child: ChildProcess;
+    let child: AgentProcess;
     try {
-      child = spawn(program, args, {
-        cwd: workflow.worktreePath,
-        env,
-        detached: true, // its own process group, so the whole tree can be signalled
-        stdio: ['ignore', ...pipes.stdio],
-        windowsHide: true,
-      });
+      child = await pipes.start(program, args, { cwd: workflow.worktreePath, env });
     } catch (e) {
       pipes.abandon();
       watcher.stop();
-      return { kind: 'failed', reason: `Stage ${stage.name} could not start \`${program}\`: ${(e as Error).message}` };
+      return { kind: 'failed', reason: spawnFailure(stage.name, program, e as NodeJS.ErrnoException) };
     }
 
     let streams: NodeJS.ReadableStream[] = [];
@@ -123,7 +120,7 @@ export class ProcessExecutor implements StageExecutor {
         : null;
     const plan = stage.captureAs === 'plan' && stage.captureFrom === undefined && !structured ? new StdoutPlan() : null;
     // Each read's bytes are borrowed (the read buffer is reused): every consumer copies what it keeps.
-    const attached = pipes.attach(child, (stream, bytes) => {
+    const attached = pipes.attach((stream, bytes) => {
       if (stream === 'stderr') {
         output.push(stream, bytes);
         stderrTail.push(bytes);
@@ -140,12 +137,10 @@ export class ProcessExecutor implements StageExecutor {
     const pgid = child.pid;
     const cleanups: (() => void)[] = [];
     const ending = new Promise<Ending>((resolve) => {
-      child.once('error', (error: NodeJS.ErrnoException) => {
-        if (child.pid === undefined) resolve({ kind: 'spawn_error', error });
-      });
       child.once('exit', (code, sig) => resolve({ kind: 'exit', code, signal: sig }));
       stopForFatal = (reason) => resolve({ kind: 'fatal', reason });
       const onAbort = () => resolve({ kind: 'aborted' });
+      if (signal.aborted) onAbort(); // while the agent was being started
       signal.addEventListener('abort', onAbort, { once: true });
       cleanups.push(() => signal.removeEventListener('abort', onAbort));
       if (stage.timeoutSeconds !== undefined) {
@@ -153,7 +148,7 @@ export class ProcessExecutor implements StageExecutor {
         cleanups.push(() => clearTimeout(t));
       }
     });
-    if (pgid !== undefined) r.processStarted(pgid);
+    r.processStarted(pgid);
 
     let end: Ending;
     try {
@@ -165,7 +160,7 @@ export class ProcessExecutor implements StageExecutor {
         output.silence();
         watcher.stop();
       }
-      if (pgid !== undefined) {
+      {
         // Cancelled or timed out: stop the group. Exited: stop what it left behind (a background
         // child, a grandchild that keeps the pipe open), so nothing keeps editing the worktree.
         if (end.kind !== 'exit' || anyAlive(pgid, workflow.id)) await terminate(pgid, workflow.id, settings.killGraceMs);
@@ -177,7 +172,7 @@ export class ProcessExecutor implements StageExecutor {
       await drain(closed, streams);
     } catch (e) {
       // Never leave the group behind, whatever went wrong here.
-      if (pgid !== undefined) await terminate(pgid, workflow.id, 0).catch(() => undefined);
+      await terminate(pgid, workflow.id, 0).catch(() => undefined);
       throw e;
     }
 
@@ -204,10 +199,6 @@ export class ProcessExecutor implements StageExecutor {
   ): Promise<StageOutcome> {
     const name = stage.name;
     if (end.kind === 'timeout') return { kind: 'failed', reason: `Stage ${name} timed out after ${stage.timeoutSeconds} s` };
-    if (end.kind === 'spawn_error') {
-      const why = end.error.code === 'ENOENT' ? 'not found' : end.error.code === 'EACCES' ? 'permission denied' : end.error.message;
-      return { kind: 'failed', reason: `Stage ${name} could not start \`${got.program}\`: ${why}` };
-    }
     const feedback = () => got.stdoutTail.text().trim() || got.stderrTail.lastLines(STDERR_LINES).trim() || '(the review gave no details)';
     if (end.code === 0) {
       const marker = stage.review?.changesRequestedMarker;
