@@ -93,7 +93,7 @@ describe.each<Cli>(['claude', 'codex'])('the built-in %s pipeline with the real 
     expect(assistantTurns(firstOf('implement'))).toContain(PLAN_TEXT);
     expect(assistantTurns(firstOf('review'))).toEqual([]);
 
-    expect(markedAlive(w.id)).toEqual([]);
+    expect(await markedAlive(w.id)).toEqual([]);
   }, 120_000);
 
   it('fails within 10 s on a 401 with a reason a person acts on, and leaves no process', async () => {
@@ -105,7 +105,7 @@ describe.each<Cli>(['claude', 'codex'])('the built-in %s pipeline with the real 
     expect(Date.now() - t0).toBeLessThan(10_000);
     expect(failed.status).toBe('failed');
     expect(failed.failureReason).toBe(AUTH_REASON[cli]);
-    expect(markedAlive(w.id)).toEqual([]);
+    expect(await markedAlive(w.id)).toEqual([]);
   }, 60_000);
 
   it('cancels during a stage and leaves no process of the CLI', async () => {
@@ -114,10 +114,10 @@ describe.each<Cli>(['claude', 'codex'])('the built-in %s pipeline with the real 
     const asked = rig.standIn.nextRequest();
     const w = await h.orch.start({ worktreePath: repo, issueId: 'ISSUE-3', pipeline: cli });
     await asked; // the CLI is waiting on its model: the stage runs
-    expect(markedAlive(w.id).length).toBeGreaterThan(0);
+    expect((await markedAlive(w.id)).length).toBeGreaterThan(0);
     const cancelled = await h.orch.cancel(w.id, 'test cancel');
     expect(cancelled.status).toBe('cancelled');
-    expect(markedAlive(w.id)).toEqual([]);
+    expect(await markedAlive(w.id)).toEqual([]);
   }, 60_000);
 
   it('keeps a line of garbage in the stream as agent_output and still completes the stage', async () => {
@@ -148,7 +148,7 @@ describe('budgets with the real CLIs', () => {
     expect(failed.status).toBe('failed');
     expect(failed.failureReason).toMatch(/^budget exceeded: \$0\.\d{4} of \$0\.0001 \(stage plan was stopped\)$/);
     expect(failed.usage.costUsd).toBeGreaterThan(0.0001);
-    expect(markedAlive(w.id)).toEqual([]);
+    expect(await markedAlive(w.id)).toEqual([]);
     expect(existsSync(join(repo, DEFAULT_FILE.path))).toBe(false);
   }, 60_000);
 
@@ -161,6 +161,6 @@ describe('budgets with the real CLIs', () => {
     expect(blocked.status).toBe('blocked');
     const warning = eventsOf(h.orch, w.id).find((e) => e.type === 'system_warning' && (e.data as { reason?: string }).reason === 'budget_unenforceable');
     expect(warning?.message).toBe('The budget of $0.0001 cannot be enforced during stage plan: its CLI reports tokens but no cost');
-    expect(markedAlive(w.id)).toEqual([]);
+    expect(await markedAlive(w.id)).toEqual([]);
   }, 60_000);
 });

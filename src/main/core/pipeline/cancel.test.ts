@@ -42,13 +42,13 @@ describe('cancel', () => {
       if (!c.gate) {
         // Both the agent and its SIGTERM-ignoring grandchild are running.
         await waitForEvent(h.orch, wf.id, (e) => e.type === 'agent_output' && e.message.includes('ready parent='));
-        expect(markedAlive(wf.id).length).toBeGreaterThanOrEqual(2);
+        expect((await markedAlive(wf.id)).length).toBeGreaterThanOrEqual(2);
       }
       const t0 = performance.now();
       const cancelled = await h.orch.cancel(wf.id, 'test cancel');
       const elapsed = performance.now() - t0;
       expect(cancelled.status).toBe('cancelled');
-      expect(markedAlive(wf.id)).toEqual([]);
+      expect(await markedAlive(wf.id)).toEqual([]);
       expect(elapsed).toBeLessThan(GRACE_MS + 1000);
       const events = eventsOf(h.orch, wf.id);
       // Nothing is written after the cancellation.
@@ -66,6 +66,6 @@ describe('cancel', () => {
     const t0 = performance.now();
     await h.orch.close();
     expect(performance.now() - t0).toBeLessThan(GRACE_MS + 1000);
-    expect(markedAlive(wf.id)).toEqual([]);
+    expect(await markedAlive(wf.id)).toEqual([]);
   });
 });

@@ -85,7 +85,7 @@ describe('ProcessExecutor in a workflow', () => {
     expect(output.map((e) => e.message).join('')).toContain('implemented');
     expect(output.find((e) => e.data?.stream === 'stderr')?.message).toBe('planning...\n');
     for (const e of output) expect(e.agent).toMatch(/architect|developer|reviewer/);
-    expect(markedAlive(wf.id)).toEqual([]);
+    expect(await markedAlive(wf.id)).toEqual([]);
   });
 
   it('fails a stage that exits non-zero, with the exit code and the last stderr lines', async () => {
@@ -104,7 +104,7 @@ describe('ProcessExecutor in a workflow', () => {
     const wf = await h.orch.start({ worktreePath: repo, issueId: 'T-1' });
     const done = await h.waitFor(wf.id, ['completed', 'failed']);
     expect(done.failureReason).toBe('Stage slow timed out after 1 s');
-    expect(markedAlive(wf.id)).toEqual([]);
+    expect(await markedAlive(wf.id)).toEqual([]);
   });
 
   it('captures the plan from a file (captureFrom) and gives {plan} and {planFile} to later stages', async () => {
@@ -183,7 +183,7 @@ describe('ProcessExecutor in a workflow', () => {
     expect((await h.waitFor(wf.id, ['completed', 'failed'])).failureReason).toBeNull();
     const types = typeSequence(eventsOf(h.orch, wf.id));
     expect(types).toEqual(['workflow_started', 'stage_started', 'agent_output', 'file_created:after-close.txt', 'stage_completed', 'workflow_completed']);
-    expect(markedAlive(wf.id)).toEqual([]);
+    expect(await markedAlive(wf.id)).toEqual([]);
   });
 
   it('reports file changes while the stage runs, including a second edit of a modified file', async () => {

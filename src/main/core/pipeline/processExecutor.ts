@@ -163,7 +163,7 @@ export class ProcessExecutor implements StageExecutor {
       {
         // Cancelled or timed out: stop the group. Exited: stop what it left behind (a background
         // child, a grandchild that keeps the pipe open), so nothing keeps editing the worktree.
-        if (end.kind !== 'exit' || anyAlive(pgid, workflow.id)) await terminate(pgid, workflow.id, settings.killGraceMs);
+        if (end.kind !== 'exit' || (await anyAlive(pgid, workflow.id))) await terminate(pgid, workflow.id, settings.killGraceMs);
         if (end.kind !== 'exit' && child.exitCode === null && child.signalCode === null) {
           await new Promise<void>((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve())));
         }

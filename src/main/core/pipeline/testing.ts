@@ -80,8 +80,8 @@ export function waitForEvent(orch: Orchestrator, workflowId: string, match: (e: 
 }
 
 /** Live processes (any process group) that carry the workflow's marker. */
-export function markedAlive(workflowId: string): number[] {
-  const scan = scanProcesses(-1, workflowId);
+export async function markedAlive(workflowId: string): Promise<number[]> {
+  const scan = await scanProcesses(-1, workflowId);
   if (!scan) throw new Error('these tests need /proc');
   return [...scan.inGroup, ...scan.escaped];
 }
