@@ -1,8 +1,8 @@
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync, statSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../store/database';
-import { DEFAULT_MAX_PATCH_BYTES } from './diff';
+import { copyIndex, DEFAULT_MAX_PATCH_BYTES } from './diff';
 import { commitFile, sandbox, sh, write, type Sandbox } from './gitFixture';
 import { GitRepoService } from './repoService';
 
@@ -31,6 +31,23 @@ async function worktree(branch: string): Promise<string> {
   await sh(repoPath, 'worktree', 'add', '-q', '-b', branch, path);
   return path;
 }
+
+describe('the temporary index', () => {
+  it("keeps the real index's time (never later), so git still re-reads racily clean files", async () => {
+    const real = join(repoPath, '.git', 'index');
+    utimesSync(real, 1_700_000_000, 1_700_000_000.5); // an index written long before the copy
+    const copy = join(box.dir, 'index-copy');
+    await copyIndex(real, copy);
+    expect(readFileSync(copy)).toEqual(readFileSync(real));
+    const [r, c] = [statSync(real).mtimeMs, statSync(copy).mtimeMs];
+    expect(c).toBeLessThanOrEqual(r);
+    expect(r - c).toBeLessThan(5);
+  });
+
+  it('starts from an empty index when the worktree has none yet', async () => {
+    await expect(copyIndex(join(box.dir, 'no-index'), join(box.dir, 'index-copy'))).resolves.toBeUndefined();
+  });
+});
 
 describe('worktrees.diff', () => {
   it('covers commits, staged, unstaged and untracked changes against the merge base with main', async () => {

@@ -2,7 +2,7 @@
 // staged and unstaged edits and untracked files — as a file list and a bounded unified patch.
 // Untracked files are shown by marking them intent-to-add in a temporary copy of the index;
 // the user's own index is never written.
-import { copyFile, mkdtemp, rm } from 'node:fs/promises';
+import { copyFile, mkdtemp, rm, stat, utimes } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Diff } from '../../../shared/domain';
@@ -63,6 +63,21 @@ function cutToLine(patch: string): string {
   return end < 0 ? '' : patch.slice(0, end + 1);
 }
 
+/**
+ * Copies the index with its modification time (a hair earlier, never later). git trusts an
+ * entry's size and time only if the file is older than the index file itself ("racy git"): a
+ * copy stamped now would make a same-size edit from the index's last moment look unchanged.
+ */
+export async function copyIndex(from: string, to: string): Promise<void> {
+  try {
+    const { atimeMs, mtimeMs } = await stat(from);
+    await copyFile(from, to);
+    await utimes(to, atimeMs / 1000, (mtimeMs - 1) / 1000);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e; // no index yet: git starts from an empty one
+  }
+}
+
 export async function worktreeDiff(input: string, maxPatchBytes = DEFAULT_MAX_PATCH_BYTES): Promise<Diff> {
   const dir = await worktreeTop(input);
   const base = await mergeBase(dir);
@@ -72,9 +87,7 @@ export async function worktreeDiff(input: string, maxPatchBytes = DEFAULT_MAX_PA
   try {
     const indexFile = join(tmp, 'index');
     const realIndex = (await gitOk(dir, ['rev-parse', '--path-format=absolute', '--git-path', 'index'])).replace(/\n$/, '');
-    await copyFile(realIndex, indexFile).catch((e: NodeJS.ErrnoException) => {
-      if (e.code !== 'ENOENT') throw e; // no index yet: git starts from an empty one
-    });
+    await copyIndex(realIndex, indexFile);
     const env = { GIT_INDEX_FILE: indexFile };
 
     const others = splitNul(await gitOk(dir, ['ls-files', '--others', '--exclude-standard', '-z'], { env }));
