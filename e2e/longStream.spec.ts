@@ -14,15 +14,19 @@ test('a long live stream: the tail window lays rows out exactly as the whole lis
   await expect(ui.stream).toHaveAttribute('data-count', String(events.length));
   await expect(ui.stream).toHaveAttribute('data-first', '1');
 
-  const frames = () => page.evaluate(() => new Promise<void>((r) => requestAnimationFrame(() => requestAnimationFrame(() => r()))));
+  const frames = () =>
+    page.evaluate(() => {
+      const g = globalThis as unknown as { requestAnimationFrame(cb: () => void): void };
+      return new Promise<void>((r) => g.requestAnimationFrame(() => g.requestAnimationFrame(r)));
+    });
   const geometry = () =>
     ui.stream.evaluate((el) => ({
       scrollHeight: el.scrollHeight,
       atBottom: el.scrollHeight - el.scrollTop - el.clientHeight < 2,
-      rows: [...el.querySelectorAll<HTMLElement>('[role=listitem]')].map((r) => ({
-        seq: Number(r.dataset.seq),
-        index: Number(r.dataset.index),
-        windowIndex: Number(r.dataset.vindex),
+      rows: [...el.querySelectorAll('[role=listitem]')].map((r) => ({
+        seq: Number(r.getAttribute('data-seq')),
+        index: Number(r.getAttribute('data-index')),
+        windowIndex: Number(r.getAttribute('data-vindex')),
         top: r.getBoundingClientRect().top - el.getBoundingClientRect().top + el.scrollTop,
         height: r.getBoundingClientRect().height,
       })),
