@@ -17,7 +17,7 @@ const EMPTY: readonly WorkflowEvent[] = [];
 /** Rows drawn above the visible ones while following: a few, as every pushed batch replaces them. */
 const TAIL_OVERSCAN = 4;
 /** Rows the virtualizer holds while following at the least (lib/tailWindow.ts); far more than a window shows. */
-const TAIL_KEEP = 1000;
+const TAIL_KEEP = 500;
 
 /**
  * The rows while following: the last ones, as many as the range visible at the current offset
