@@ -1,6 +1,7 @@
 import { memo, useEffect, useMemo, useRef } from 'react';
 import { BUILTIN_AGENTS } from '../../../shared/events';
 import { isFiltering, NO_FILTER } from '../lib/eventFilter';
+import { formatCount } from '../lib/format';
 import { withKey } from '../lib/keymap';
 import { choiceOf, EVENT_TYPE_CHOICES, GROUP_CHOICES, typesOf } from '../lib/typeChoice';
 import { useApp, useEvents, useUi } from '../state/hooks';
@@ -73,7 +74,7 @@ export const EventFilters = memo(function EventFilters({ workflowId, shown, load
     <div className="filters" role="search" aria-label="Filter events">
       {controls}
       <span className="muted small count" aria-live="polite">
-        {isFiltering(filter) ? `${shown.toLocaleString()} of ${loaded.toLocaleString()} events` : `${loaded.toLocaleString()} events`}
+        {isFiltering(filter) ? `${formatCount(shown)} of ${formatCount(loaded)} events` : `${formatCount(loaded)} events`}
       </span>
     </div>
   );

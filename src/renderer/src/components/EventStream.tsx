@@ -3,6 +3,7 @@ import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } fr
 import type { WorkflowEvent } from '../../../shared/events';
 import { filterEvents, isFiltering } from '../lib/eventFilter';
 import { hasOlder } from '../lib/eventLog';
+import { formatCount } from '../lib/format';
 import { withKey } from '../lib/keymap';
 import { estimateRowHeight } from '../lib/rowHeight';
 import { nextTailWindow, WHOLE_LIST, type TailWindow } from '../lib/tailWindow';
@@ -127,7 +128,7 @@ export function EventStream({ workflowId }: { workflowId: string }) {
       <EventFilters workflowId={workflowId} shown={shown.length} loaded={events.length} />
       {log && hasOlder(log) && (
         <div className="stream-older muted small" aria-live="polite">
-          {log.loadingOlder ? 'Loading earlier events…' : `Showing #${log.first.toLocaleString()}–#${log.last.toLocaleString()}; earlier events load as you scroll up.`}
+          {log.loadingOlder ? 'Loading earlier events…' : `Showing #${formatCount(log.first)}–#${formatCount(log.last)}; earlier events load as you scroll up.`}
         </div>
       )}
       <div
