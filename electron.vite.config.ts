@@ -1,6 +1,16 @@
 import { resolve } from 'node:path';
 import { defineConfig, externalizeDepsPlugin } from 'electron-vite';
 import react from '@vitejs/plugin-react';
+import type { Plugin } from 'vite';
+
+// The page's CSP (src/renderer/index.html) allows no inline style; Vite's dev server injects CSS
+// as <style> elements, so only the page it serves allows them (as the desktop shell's header does
+// in development, src/main/shell/security.ts). The built page keeps the strict policy.
+const devServerInlineStyles: Plugin = {
+  name: 'switchyard-csp-dev-inline-styles',
+  apply: 'serve',
+  transformIndexHtml: (html) => html.replace("style-src 'self';", "style-src 'self' 'unsafe-inline';"),
+};
 
 export default defineConfig({
   main: {
@@ -19,7 +29,7 @@ export default defineConfig({
   },
   renderer: {
     root: resolve('src/renderer'),
-    plugins: [react()],
+    plugins: [react(), devServerInlineStyles],
     build: { rollupOptions: { input: { index: resolve('src/renderer/index.html') } } },
   },
 });

@@ -67,6 +67,10 @@ function pipelines(dir: string, marker: string) {
         description: 'steady output',
         stages: [{ name: 'stream', agent: 'developer', run: [node, join(root, 'e2e/fixtures/ticker.mjs'), '--count', '150', '--every', '15'] }],
       },
+      long: {
+        description: 'a fast stream of 2,400 messages (more rows than the event stream keeps in its tail window)',
+        stages: [{ name: 'chatter', agent: 'developer', run: [node, join(root, 'e2e/fixtures/claude-stream.mjs'), '--chatter', '2400'], output: 'claude-stream-json' }],
+      },
     },
   };
 }

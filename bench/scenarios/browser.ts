@@ -13,6 +13,7 @@ import { startServe, type Served } from '../../src/main/server/serveRuntime';
 import buildWindowIfStale from '../../e2e/globalSetup';
 import { percentile, type Figure } from '../stats';
 import type { Sizes } from './core';
+import { startPageProfile } from './pageProfile';
 
 // Browser globals, used only inside page.evaluate callbacks (this file is type-checked for Node).
 interface DomElement {
@@ -145,6 +146,7 @@ async function latency(r: Rig, rate: number, seconds: number): Promise<Stages> {
     offBus();
     offHub();
   };
+  const profiling = process.env.BENCH_PROFILE ? await startPageProfile(r.browser, r.page, process.env.BENCH_PROFILE) : null;
   const total = rate * seconds;
   const perTick = Math.max(1, Math.round(rate / 100));
   const first = orch.lastSequence(r.workflowId) + 1;
@@ -167,6 +169,7 @@ async function latency(r: Rig, rate: number, seconds: number): Promise<Stages> {
   const lastSeq = orch.lastSequence(r.workflowId);
   await r.page.waitForFunction((seq) => Number(document.querySelector('[role="log"]')?.getAttribute('data-last')) >= seq, lastSeq, { timeout: 30_000 });
   off();
+  if (profiling) process.stderr.write(`P4 at ${rate}/s, the page:\n${await profiling.stop(`p4-${rate}`)}\n`);
   // Nothing dropped or reordered: the window holds one contiguous run of sequences through the last.
   const log = await r.page.evaluate(() => {
     const el = document.querySelector('[role="log"]')!;

@@ -1,3 +1,5 @@
+// First: zod must be jitless before any schema is built (see zodConfig.ts).
+import './zodConfig';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { createClient } from './client';

@@ -1,6 +1,7 @@
-import { useEffect, useMemo, useRef } from 'react';
+import { memo, useEffect, useMemo, useRef } from 'react';
 import { BUILTIN_AGENTS } from '../../../shared/events';
 import { isFiltering, NO_FILTER } from '../lib/eventFilter';
+import { formatCount } from '../lib/format';
 import { withKey } from '../lib/keymap';
 import { choiceOf, EVENT_TYPE_CHOICES, GROUP_CHOICES, typesOf } from '../lib/typeChoice';
 import { useApp, useEvents, useUi } from '../state/hooks';
@@ -12,7 +13,7 @@ const TYPE_OPTIONS = [...GROUP_CHOICES, ...EVENT_TYPE_CHOICES].map((c) => (
   <option key={c.value} value={c.value}>{c.label}</option>
 ));
 
-export function EventFilters({ workflowId, shown, loaded }: { workflowId: string; shown: number; loaded: number }) {
+export const EventFilters = memo(function EventFilters({ workflowId, shown, loaded }: { workflowId: string; shown: number; loaded: number }) {
   const app = useApp();
   const filter = useUi((s) => s.filter);
   const searchRequest = useUi((s) => s.searchRequest);
@@ -31,38 +32,50 @@ export function EventFilters({ workflowId, shown, loaded }: { workflowId: string
     if (searchRequest > 0) input.current?.focus();
   }, [searchRequest]);
 
+  // The controls are the same element until the filter or the agents change: the bar re-renders
+  // for the count on every applied batch, and React would otherwise re-apply both selects' values
+  // (a pass over every option) each time.
+  const controls = useMemo(
+    () => (
+      <>
+        <input
+          ref={input}
+          type="search"
+          placeholder="Search events  /"
+          aria-label="Search events"
+          title={withKey('search')}
+          value={filter.text}
+          onChange={(e) => set({ text: e.target.value })}
+          onKeyDown={(e) => {
+            if (e.key === 'Escape') {
+              e.currentTarget.blur();
+            }
+          }}
+        />
+        <select aria-label="Filter by type" value={choiceOf(filter.types)} onChange={(e) => set({ types: typesOf(e.target.value) })}>
+          <option value="">All types</option>
+          {TYPE_OPTIONS}
+        </select>
+        <select aria-label="Filter by agent" value={filter.agents[0] ?? ''} onChange={(e) => set({ agents: e.target.value ? [e.target.value] : [] })}>
+          <option value="">All agents</option>
+          {agentOptions}
+        </select>
+        {isFiltering(filter) && (
+          <button type="button" className="ghost small" onClick={() => set(NO_FILTER)}>
+            Clear filters
+          </button>
+        )}
+      </>
+    ),
+    [app, filter, agentOptions], // `set` closes over `app` alone
+  );
+
   return (
     <div className="filters" role="search" aria-label="Filter events">
-      <input
-        ref={input}
-        type="search"
-        placeholder="Search events  /"
-        aria-label="Search events"
-        title={withKey('search')}
-        value={filter.text}
-        onChange={(e) => set({ text: e.target.value })}
-        onKeyDown={(e) => {
-          if (e.key === 'Escape') {
-            e.currentTarget.blur();
-          }
-        }}
-      />
-      <select aria-label="Filter by type" value={choiceOf(filter.types)} onChange={(e) => set({ types: typesOf(e.target.value) })}>
-        <option value="">All types</option>
-        {TYPE_OPTIONS}
-      </select>
-      <select aria-label="Filter by agent" value={filter.agents[0] ?? ''} onChange={(e) => set({ agents: e.target.value ? [e.target.value] : [] })}>
-        <option value="">All agents</option>
-        {agentOptions}
-      </select>
-      {isFiltering(filter) && (
-        <button type="button" className="ghost small" onClick={() => set(NO_FILTER)}>
-          Clear filters
-        </button>
-      )}
+      {controls}
       <span className="muted small count" aria-live="polite">
-        {isFiltering(filter) ? `${shown.toLocaleString()} of ${loaded.toLocaleString()} events` : `${loaded.toLocaleString()} events`}
+        {isFiltering(filter) ? `${formatCount(shown)} of ${formatCount(loaded)} events` : `${formatCount(loaded)} events`}
       </span>
     </div>
   );
-}
+});

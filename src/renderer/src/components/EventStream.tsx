@@ -1,10 +1,12 @@
 import { defaultRangeExtractor, useVirtualizer, type Range } from '@tanstack/react-virtual';
-import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { WorkflowEvent } from '../../../shared/events';
 import { filterEvents, isFiltering } from '../lib/eventFilter';
 import { hasOlder } from '../lib/eventLog';
+import { formatCount } from '../lib/format';
 import { withKey } from '../lib/keymap';
 import { estimateRowHeight } from '../lib/rowHeight';
+import { nextTailWindow, WHOLE_LIST, type TailWindow } from '../lib/tailWindow';
 import { useApp, useEvents, useUi } from '../state/hooks';
 import { EventFilters } from './EventFilters';
 import { EventRow } from './EventRow';
@@ -15,6 +17,8 @@ const EMPTY: readonly WorkflowEvent[] = [];
 
 /** Rows drawn above the visible ones while following: a few, as every pushed batch replaces them. */
 const TAIL_OVERSCAN = 4;
+/** Rows the virtualizer holds while following at the least (lib/tailWindow.ts); far more than a window shows. */
+const TAIL_KEEP = 500;
 
 /**
  * The rows while following: the last ones, as many as the range visible at the current offset
@@ -43,14 +47,36 @@ export function EventStream({ workflowId }: { workflowId: string }) {
   const [seenCount, setSeenCount] = useState(0);
   const prevFirst = useRef(0);
 
-  const virtualizer = useVirtualizer({
+  // Following, the virtualizer holds only the last rows (lib/tailWindow.ts), laid out after the
+  // height of those before them. Decided from where it laid the rows out on the previous render.
+  const windowRef = useRef<TailWindow>(WHOLE_LIST);
+  const laidOut = useRef<{ measurementsCache: ReadonlyArray<{ start: number } | undefined> } | null>(null);
+  const prevWindow = windowRef.current;
+  const tail = nextTailWindow(prevWindow, {
     count: shown.length,
+    following: !detached,
+    keyAt: (i) => shown[i]!.sequence,
+    startOf: (i) => laidOut.current?.measurementsCache[i - prevWindow.base]?.start,
+    keep: TAIL_KEEP,
+  });
+  windowRef.current = tail;
+  const base = tail.base;
+  // The same functions until the list or the window changes: the virtualizer recomputes every
+  // row's position when they change, so fresh ones on a render for a scroll would cost a pass.
+  const getItemKey = useCallback((i: number) => shown[base + i]!.sequence, [shown, base]);
+  const estimateSize = useCallback((i: number) => estimateRowHeight(shown[base + i]!), [shown, base]);
+  const virtualizer = useVirtualizer({
+    count: shown.length - base,
+    paddingStart: tail.start,
     getScrollElement: () => scrollRef.current,
-    estimateSize: (i) => estimateRowHeight(shown[i]!),
+    estimateSize,
     overscan: 12,
-    getItemKey: (i) => shown[i]!.sequence,
+    getItemKey,
+    // `data-index` stays the row's index in the whole list; the virtualizer's is in its window.
+    indexAttribute: 'data-vindex',
     rangeExtractor: detached ? defaultRangeExtractor : tailRange,
   });
+  laidOut.current = virtualizer;
 
   // Older events were put in front: keep what the reader looks at in place.
   useLayoutEffect(() => {
@@ -102,7 +128,7 @@ export function EventStream({ workflowId }: { workflowId: string }) {
       <EventFilters workflowId={workflowId} shown={shown.length} loaded={events.length} />
       {log && hasOlder(log) && (
         <div className="stream-older muted small" aria-live="polite">
-          {log.loadingOlder ? 'Loading earlier events…' : `Showing #${log.first.toLocaleString()}–#${log.last.toLocaleString()}; earlier events load as you scroll up.`}
+          {log.loadingOlder ? 'Loading earlier events…' : `Showing #${formatCount(log.first)}–#${formatCount(log.last)}; earlier events load as you scroll up.`}
         </div>
       )}
       <div
@@ -123,13 +149,14 @@ export function EventStream({ workflowId }: { workflowId: string }) {
         <div className="ev-spacer" style={{ height: virtualizer.getTotalSize() }}>
           <div role="list" className="ev-rows" style={{ ['--ev-row' as string]: `${ROW}px` }}>
           {items.map((item) => {
-            const event = shown[item.index]!;
+            const event = shown[base + item.index]!;
             return (
               <div
                 key={item.key}
                 role="listitem"
                 className={`ev-row ev-${event.type}`}
-                data-index={item.index}
+                data-index={base + item.index}
+                data-vindex={item.index}
                 data-seq={event.sequence}
                 ref={virtualizer.measureElement}
                 style={{ transform: `translateY(${item.start}px)` }}

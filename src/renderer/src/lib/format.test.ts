@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Workflow } from '../../../shared/domain';
 import { WORKFLOW_STATUSES } from '../../../shared/status';
-import { baseName, elapsedMs, formatDuration, STATUS_LABEL, stepsOf } from './format';
+import { baseName, elapsedMs, formatClock, formatCount, formatDuration, STATUS_LABEL, stepsOf } from './format';
 
 const pipeline: Workflow['pipeline'] = {
   name: 'default',
@@ -37,5 +37,24 @@ describe('format', () => {
   });
   it('takes the last path segment', () => {
     expect(baseName('/tmp/repo.worktrees/feature-a/')).toBe('feature-a');
+  });
+});
+
+describe('formatClock', () => {
+  const local = (iso: string) => new Date(iso).toLocaleTimeString(undefined, { hour12: false });
+  it('prints the local time of day to the second, as toLocaleTimeString does', () => {
+    for (const iso of ['2026-12-01T13:05:09.120Z', '2026-12-01T13:05:09.999Z', '2026-12-01T13:05:10.000Z', '2026-12-01T13:05:09.500Z', '2026-06-30T23:59:59.001+02:00']) {
+      expect(formatClock(iso), iso).toBe(local(iso));
+    }
+  });
+  it('returns an unreadable timestamp as it is', () => {
+    expect(formatClock('not a time')).toBe('not a time');
+    expect(formatClock('2026-12-01T13:05:09.120Z')).toBe(local('2026-12-01T13:05:09.120Z'));
+  });
+});
+
+describe('formatCount', () => {
+  it('prints what toLocaleString prints', () => {
+    for (const n of [0, 7, 1234, 1234567, 100000]) expect(formatCount(n)).toBe(n.toLocaleString());
   });
 });

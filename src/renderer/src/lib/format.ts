@@ -44,14 +44,22 @@ export function elapsedMs(w: Pick<Workflow, 'createdAt' | 'startedAt' | 'complet
 
 // What toLocaleTimeString(undefined, { hour12: false }) prints, from one formatter: that call
 // builds a new Intl.DateTimeFormat each time, which made formatting the clock of each new event
-// row the largest single cost of following a busy stream.
+// row the largest single cost of following a busy stream. The rows drawn in one frame mostly
+// share their second, so the last second's text is kept too.
 let clock: Intl.DateTimeFormat | null = null;
+let lastSecond = Number.NaN;
+let lastText = '';
 
 export function formatClock(iso: string): string {
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return iso;
-  clock ??= new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: 'numeric', second: 'numeric', hour12: false });
-  return clock.format(d);
+  const ms = Date.parse(iso);
+  if (Number.isNaN(ms)) return iso;
+  const second = Math.floor(ms / 1000);
+  if (second !== lastSecond) {
+    clock ??= new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: 'numeric', second: 'numeric', hour12: false });
+    lastText = clock.format(ms);
+    lastSecond = second;
+  }
+  return lastText;
 }
 
 export function formatDateTime(iso: string | null): string {
@@ -93,4 +101,13 @@ export function stepsOf(w: Pick<Workflow, 'pipeline' | 'currentStage' | 'status'
 export function baseName(path: string): string {
   const parts = path.split(/[\\/]/).filter(Boolean);
   return parts[parts.length - 1] ?? path;
+}
+
+// What n.toLocaleString() prints, from one formatter (that call builds one each time): the event
+// counts are formatted on every applied batch.
+let counts: Intl.NumberFormat | null = null;
+
+export function formatCount(n: number): string {
+  counts ??= new Intl.NumberFormat();
+  return counts.format(n);
 }

@@ -14,7 +14,16 @@ export function lineCount(s: string, max: number): number {
   return n;
 }
 
+// The virtualizer asks for every row's estimate again whenever the list grows: remember each.
+const estimates = new WeakMap<WorkflowEvent, number>();
+
 export function estimateRowHeight(event: WorkflowEvent): number {
+  let height = estimates.get(event);
+  if (height === undefined) estimates.set(event, (height = estimate(event)));
+  return height;
+}
+
+function estimate(event: WorkflowEvent): number {
   if (event.type === 'agent_message') {
     const lines = lineCount(event.message, MESSAGE_LINES + 1);
     // Markdown lines are ~20 px; a cut message adds its "Show all" button.

@@ -1,0 +1,106 @@
+// Where the page's main thread spends its time during a bench run: a V8 CPU profile (JavaScript
+// self time per function) and a Chromium trace (script, style, layout, paint, GC per task).
+// Opt-in with BENCH_PROFILE=<dir>: the raw files go there (open the .cpuprofile in DevTools'
+// Performance panel, the trace in chrome://tracing or ui.perfetto.dev) and a summary is printed.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  hitCount?: number;
+}
+interface CpuProfile {
+  nodes: ProfileNode[];
+  samples: number[];
+  timeDeltas: number[];
+  startTime: number;
+  endTime: number;
+}
+interface TraceEvent {
+  name: string;
+  ph: string;
+  dur?: number;
+  /** Thread (CPU) time: what the task cost, unlike `dur`, is not inflated by waiting for a core. */
+  tdur?: number;
+  tid: number;
+  pid: number;
+  args?: { name?: string };
+}
+
+export interface PageProfiler {
+  stop(label: string): Promise<string>;
+}
+
+/** Starts profiling `page`; `stop(label)` writes `<label>.cpuprofile` / `<label>.trace.json` and returns a summary. */
+export async function startPageProfile(browser: Browser, page: Page, dir: string): Promise<PageProfiler> {
+  mkdirSync(dir, { recursive: true });
+  const cdp = await page.context().newCDPSession(page);
+  // The sampling profiler slows JavaScript down: BENCH_PROFILE_JS=0 records the trace alone.
+  const sampling = process.env.BENCH_PROFILE_JS !== '0';
+  if (sampling) {
+    await cdp.send('Profiler.enable');
+    await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+    await cdp.send('Profiler.start');
+  }
+  await browser.startTracing(page, { categories: ['devtools.timeline', 'v8', 'blink.user_timing', 'disabled-by-default-devtools.timeline'] });
+  return {
+    async stop(label) {
+      const trace = JSON.parse((await browser.stopTracing()).toString('utf8')) as { traceEvents: TraceEvent[] };
+      writeFileSync(join(dir, `${label}.trace.json`), JSON.stringify(trace));
+      let summary = summarizeTrace(trace.traceEvents);
+      if (sampling) {
+        const { profile } = (await cdp.send('Profiler.stop')) as unknown as { profile: CpuProfile };
+        writeFileSync(join(dir, `${label}.cpuprofile`), JSON.stringify(profile));
+        summary += `\n${summarizeProfile(profile)}`;
+      }
+      await cdp.detach();
+      return summary;
+    },
+  };
+}
+
+const ms = (us: number) => (us / 1000).toFixed(1);
+
+/**
+ * Time per trace event name on the renderer's main thread, wall and CPU (nested names overlap:
+ * read each on its own), and the animation frames' CPU time: the steadiest figure on a shared machine.
+ */
+function summarizeTrace(events: TraceEvent[]): string {
+  const main = events.find((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain');
+  if (!main) return 'trace: no renderer main thread';
+  const totals = new Map<string, { dur: number; cpu: number; n: number }>();
+  const frames: number[] = [];
+  for (const e of events) {
+    if (e.pid !== main.pid || e.tid !== main.tid || e.ph !== 'X' || e.dur === undefined) continue;
+    const t = totals.get(e.name) ?? { dur: 0, cpu: 0, n: 0 };
+    t.dur += e.dur;
+    t.cpu += e.tdur ?? 0;
+    t.n++;
+    totals.set(e.name, t);
+    if (e.name === 'FireAnimationFrame') frames.push((e.tdur ?? e.dur) / 1000);
+  }
+  const names = ['RunTask', 'EventDispatch', 'FunctionCall', 'FireAnimationFrame', 'TimerFire', 'UpdateLayoutTree', 'Layout', 'PrePaint', 'Paint', 'Layerize', 'Commit', 'MinorGC', 'MajorGC'];
+  const rows = names.filter((n) => totals.has(n)).map((n) => `  ${n.padEnd(20)} ${ms(totals.get(n)!.dur).padStart(8)} ${ms(totals.get(n)!.cpu).padStart(8)}  ×${totals.get(n)!.n}`);
+  frames.sort((a, b) => a - b);
+  const at = (p: number) => (frames[Math.min(frames.length - 1, Math.floor(p * frames.length))] ?? 0).toFixed(2);
+  return `trace, renderer main thread (ms wall, ms CPU; nested names overlap):\n${rows.join('\n')}\n  animation frame callbacks, CPU per frame p50 / p90: ${at(0.5)} / ${at(0.9)} ms`;
+}
+
+/** JavaScript self time per function, the top 25. */
+function summarizeProfile(profile: CpuProfile): string {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const self = new Map<string, number>();
+  let total = 0;
+  profile.samples.forEach((id, i) => {
+    const dt = profile.timeDeltas[i] ?? 0;
+    const f = byId.get(id)!.callFrame;
+    const key = `${f.functionName || '(anonymous)'} ${f.url.split('/').pop() ?? ''}:${f.lineNumber + 1}`;
+    self.set(key, (self.get(key) ?? 0) + dt);
+    total += dt;
+  });
+  const busy = [...self].filter(([k]) => !k.startsWith('(idle)') && !k.startsWith('(program)')).reduce((a, [, v]) => a + v, 0);
+  const top = [...self].sort((a, b) => b[1] - a[1]).slice(0, 25);
+  return `cpu profile: ${ms(total)} ms sampled, ${ms(busy)} ms in JavaScript (self time, top 25):\n${top.map(([k, v]) => `  ${ms(v).padStart(8)} ms  ${k}`).join('\n')}`;
+}
