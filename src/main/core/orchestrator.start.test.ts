@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { SwitchyardError } from '../../shared/errors';
 import { gate, hang } from './testing/inProcessExecutor';
+import { BACKSTOP_AUTOCHECKPOINT_PAGES, DEFAULT_AUTOCHECKPOINT_PAGES } from './store/checkpointer';
 import { makeHarness, type Harness } from './testing/harness';
 
 let h: Harness;
@@ -241,5 +242,17 @@ describe('listing', () => {
     expect(h.orch.listEvents({ workflowId: w.id, afterSequence: 3, limit: 2 }).map((e) => e.sequence)).toEqual([4, 5]);
     expect(h.orch.listEvents({ workflowId: w.id, beforeSequence: 10, limit: 3 }).map((e) => e.sequence)).toEqual([7, 8, 9]);
     expect(() => h.orch.listEvents({ workflowId: 'nope' })).toThrow(expect.objectContaining({ code: 'NOT_FOUND' }));
+  });
+});
+
+describe('WAL checkpoints', () => {
+  it('run in a worker with NORMAL durability, and inline (SQLite) with FULL', async () => {
+    h = makeHarness();
+    expect(await h.orch.checkpointsInWorker()).toBe(true);
+    expect(h.orch.database.pragma('wal_autocheckpoint', { simple: true })).toBe(BACKSTOP_AUTOCHECKPOINT_PAGES);
+    await h.orch.close();
+    h.reopen({ durability: 'full' });
+    expect(await h.orch.checkpointsInWorker()).toBe(false);
+    expect(h.orch.database.pragma('wal_autocheckpoint', { simple: true })).toBe(DEFAULT_AUTOCHECKPOINT_PAGES);
   });
 });

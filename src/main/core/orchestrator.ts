@@ -34,7 +34,7 @@ export interface OrchestratorOptions {
   reaper?: ProcessReaper;
   now?: () => Date;
   durability?: Durability;
-  /** WAL checkpoints from a worker thread (default true; false keeps SQLite's on the main thread). */
+  /** WAL checkpoints from a worker thread (default: with `normal` durability only; see store/checkpointer.ts). */
   checkpointWorker?: boolean;
 }
 
@@ -119,7 +119,7 @@ export class Orchestrator {
     const file = join(options.dataDir, DB_FILE_NAME);
     this.db = openDatabase(file, { durability: options.durability });
     this.checkpointer =
-      options.checkpointWorker === false
+      !(options.checkpointWorker ?? options.durability !== 'full')
         ? null
         : new Checkpointer(this.db, file, {
             durability: options.durability,
@@ -398,6 +398,11 @@ export class Orchestrator {
     // The worker's connection first, so that closing the last one removes the WAL.
     await this.checkpointer?.close();
     this.db.close();
+  }
+
+  /** Resolves true once WAL checkpoints run in the worker thread, false if SQLite does them inline. */
+  checkpointsInWorker(): Promise<boolean> {
+    return this.checkpointer?.ready ?? Promise.resolve(false);
   }
 
   get isClosed(): boolean {

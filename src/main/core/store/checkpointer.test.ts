@@ -67,7 +67,7 @@ describe('Checkpointer', () => {
     // ~300 pages: far below the main connection's backstop, so only the worker can copy them.
     for (let i = 0; i < 40; i++) insert(30);
     const done = nextCheckpoint();
-    c.committed(500);
+    c.committed(800);
     await done;
     expect(results.at(-1)!.checkpointed).toBeGreaterThan(250);
     expect(results.at(-1)!.checkpointed).toBe(results.at(-1)!.frames);
@@ -85,9 +85,9 @@ describe('Checkpointer', () => {
       if (m === 'checkpoint') asked++;
       original(m);
     };
-    for (let i = 0; i < 39; i++) c.committed(1);
+    for (let i = 0; i < 249; i++) c.committed(1);
     expect(asked).toBe(0);
-    c.committed(1); // the 40th commit
+    c.committed(1); // the 250th commit
     expect(asked).toBe(1);
     for (let i = 0; i < 100; i++) c.committed(20); // still busy with the first: not asked again
     expect(asked).toBe(1);
