@@ -2,11 +2,14 @@
 // still carries the workflow's marker (SWITCHYARD_WORKFLOW_ID). SIGTERM first, SIGKILL after the
 // grace period, and only return once nothing is left (Linux: checked in /proc).
 //
-// /proc is read asynchronously: a scan reads two files per process of the machine (hundreds on a
-// desktop), and terminate() scans every 20 ms through the grace period; done synchronously that
-// held the event loop for 5-15 ms per scan, most of the time during a cancel.
-import { readFileSync } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
+// /proc is read a slice at a time: a scan reads two files per process of the machine (hundreds on
+// a desktop), and terminate() scans every 20 ms through the grace period; in one piece that held
+// the event loop for 5-15 ms per scan, most of the time during a cancel. (Promise-based reads
+// cost more CPU on the main thread than the synchronous ones they replace: four steps per file.)
+import { readdirSync, readFileSync } from 'node:fs';
+
+/** Processes read per turn of the event loop (each ~30-80 µs: /proc/N/stat, sometimes environ). */
+const SCAN_SLICE = 32;
 import { WORKFLOW_MARKER_ENV } from '../reaper';
 
 const POLL_MS = 20;
@@ -39,30 +42,35 @@ export async function scanProcesses(pgid: number, workflowId: string, procRoot =
   const marker = `${WORKFLOW_MARKER_ENV}=${workflowId}`;
   let names: string[];
   try {
-    names = await readdir(procRoot);
+    names = readdirSync(procRoot);
   } catch {
     return null;
   }
-  const kinds = await Promise.all(
-    names.map(async (name): Promise<[number, 'inGroup' | 'escaped' | null]> => {
-      const pid = Number(name);
-      if (!/^\d+$/.test(name) || pid === process.pid) return [pid, null];
-      try {
-        const stat = await readFile(`${procRoot}/${name}/stat`, 'utf8');
-        // After the command name (which may hold spaces and parentheses): state ppid pgrp ...
-        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-        const state = fields[0];
-        if (state === 'Z' || state === 'X' || state === 'x') return [pid, null];
-        if (Number(fields[2]) === pgid) return [pid, 'inGroup'];
-        const env = await readFile(`${procRoot}/${name}/environ`, 'utf8');
-        return [pid, env.split('\0').includes(marker) ? 'escaped' : null];
-      } catch {
-        return [pid, null]; // gone while we looked, or not ours to read
-      }
-    }),
-  );
   const result: ScanResult = { inGroup: [], escaped: [] };
-  for (const [pid, kind] of kinds) if (kind) result[kind].push(pid);
+  for (let i = 0; i < names.length; i++) {
+    // A slice of processes per turn of the event loop: small synchronous reads are the cheapest
+    // way to read /proc, and the slices keep any one turn short however many processes there are.
+    if (i > 0 && i % SCAN_SLICE === 0) await new Promise((resolve) => setImmediate(resolve));
+    const name = names[i]!;
+    if (!/^\d+$/.test(name)) continue;
+    const pid = Number(name);
+    if (pid === process.pid) continue;
+    try {
+      const stat = readFileSync(`${procRoot}/${name}/stat`, 'utf8');
+      // After the command name (which may hold spaces and parentheses): state ppid pgrp ...
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const state = fields[0];
+      if (state === 'Z' || state === 'X' || state === 'x') continue;
+      if (Number(fields[2]) === pgid) {
+        result.inGroup.push(pid);
+        continue;
+      }
+      const env = readFileSync(`${procRoot}/${name}/environ`, 'utf8');
+      if (env.split('\0').includes(marker)) result.escaped.push(pid);
+    } catch {
+      // Gone while we looked, or not ours to read.
+    }
+  }
   return result;
 }
 
