@@ -63,6 +63,7 @@ async function ingestRate(durability: Durability, workflows: number, perWorkflow
     orch.updateSettings({ maxConcurrent: 100 });
     const ids: string[] = [];
     for (let i = 0; i < workflows; i++) ids.push((await orch.start({ worktreePath: env.worktree(`w${i}`), issueId: `P1-${i}` })).id);
+    await orch.checkpointsInWorker(); // steady state: not while the checkpoint worker is still starting
     const emit = (id: string) => orch.emit(id, { agent: 'developer', type: 'agent_output', message: EVENT_MESSAGE });
     const t0 = performance.now();
     if (awaitEach) {
@@ -195,6 +196,8 @@ export async function p3(s: Sizes): Promise<Figure[]> {
     );
     await orch.close({ cancelRunning: false });
     orch = env.open();
+    // Steady state, as an approval meets it: not while the checkpoint worker is still starting.
+    await orch.checkpointsInWorker();
     const t0 = performance.now();
     for (let i = 0; i < n; i++) orch.approve(`b${i}`);
     const us = ((performance.now() - t0) * 1000) / n;
@@ -227,8 +230,13 @@ export async function p3(s: Sizes): Promise<Figure[]> {
     env.cleanup();
     return us;
   };
-  const ours = summarize(await repeat(s.reps, one));
-  const raw = summarize(await repeat(s.reps, rawOne));
+  // Warmed up, then interleaved (ours, raw, ours, raw…) so that a disk or a neighbour slowing
+  // down for a while weighs on both sides alike; five pairs, as the ratio is what is judged.
+  await one();
+  rawOne();
+  const pairs = await repeat(Math.max(s.reps, 5), async () => [await one(), rawOne()] as const);
+  const ours = summarize(pairs.map(([o]) => o));
+  const raw = summarize(pairs.map(([, r]) => r));
   return [
     {
       scenario: 'P3',
@@ -238,7 +246,7 @@ export async function p3(s: Sizes): Promise<Figure[]> {
       reference: { name: 'raw UPDATE+INSERT tx', median: raw.median },
       goal: '<= 1.25x raw',
       ratio: `${(ours.median / raw.median).toFixed(2)}x`,
-      note: `${(ours.median / raw.median).toFixed(2)}x the raw UPDATE+INSERT transaction of the same run (min ${(ours.min / raw.median).toFixed(2)}x)`,
+      note: `${(ours.median / raw.median).toFixed(2)}x the raw UPDATE+INSERT transaction of the same run, medians of ${pairs.length} interleaved pairs (per pair: ${pairs.map(([o, r]) => (o / r).toFixed(2)).join(' / ')})`,
     },
   ];
 }

@@ -262,28 +262,30 @@ export class WorkflowStore {
       if (illegal.length || from.length === 0) throw new Error(`state machine forbids ${illegal.join(',') || '(none)'} -> ${to}`);
       stmt = this.db.prepare(`
         UPDATE workflows SET
-          status         = @to,
-          current_stage  = CASE WHEN @setStage THEN @currentStage ELSE current_stage END,
-          stage_index    = COALESCE(@stageIndex, stage_index),
-          run_state_json = COALESCE(@runState, run_state_json),
-          started_at     = COALESCE(started_at, @startedAt),
-          completed_at   = COALESCE(@completedAt, completed_at),
-          failure_reason = COALESCE(@failureReason, failure_reason)
-        WHERE id = @id AND status IN (${from.map((s) => `'${s}'`).join(', ')})
+          status         = ?,
+          current_stage  = CASE WHEN ? THEN ? ELSE current_stage END,
+          stage_index    = COALESCE(?, stage_index),
+          run_state_json = COALESCE(?, run_state_json),
+          started_at     = COALESCE(started_at, ?),
+          completed_at   = COALESCE(?, completed_at),
+          failure_reason = COALESCE(?, failure_reason)
+        WHERE id = ? AND status IN (${from.map((s) => `'${s}'`).join(', ')})
         RETURNING ${MUTABLE_COLUMNS}`);
       this.transitionStmts.set(key, stmt);
     }
-    const row = stmt.get({
-      id,
+    // Positional parameters, in the order of the statement: binding by name costs a property
+    // lookup per parameter on every transition.
+    const row = stmt.get(
       to,
-      setStage: changes.currentStage !== undefined ? 1 : 0,
-      currentStage: changes.currentStage ?? null,
-      stageIndex: changes.stageIndex ?? null,
-      runState: changes.runState ? JSON.stringify(changes.runState) : null,
-      startedAt: changes.startedAt ?? null,
-      completedAt: changes.completedAt ?? null,
-      failureReason: changes.failureReason ?? null,
-    }) as MutableRow | undefined;
+      changes.currentStage !== undefined ? 1 : 0,
+      changes.currentStage ?? null,
+      changes.stageIndex ?? null,
+      changes.runState ? JSON.stringify(changes.runState) : null,
+      changes.startedAt ?? null,
+      changes.completedAt ?? null,
+      changes.failureReason ?? null,
+      id,
+    ) as MutableRow | undefined;
     return row ? withChanges(rec, row) : null;
   }
 
