@@ -1,8 +1,7 @@
-import childProcess from 'node:child_process';
-import { syncBuiltinESMExports } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ExecError, execFile, processRunner } from './exec';
+import { spawnsOnThisThread } from './testing/spawnSpy';
 
 const node = process.execPath;
 const script = (code: string) => ['-e', code];
@@ -45,21 +44,9 @@ describe('execFile', () => {
   });
 
   it('never forks from the calling thread', async () => {
-    let calls = 0;
-    const original = childProcess.spawn;
-    childProcess.spawn = ((...a: Parameters<typeof original>) => {
-      calls++;
-      return original(...a);
-    }) as typeof original;
-    syncBuiltinESMExports();
-    try {
-      const r = await execFile(node, script('process.stdout.write("ran")'));
-      expect(r.stdout).toBe('ran');
-      expect(calls).toBe(0);
-    } finally {
-      childProcess.spawn = original;
-      syncBuiltinESMExports();
-    }
+    const { result, spawns } = await spawnsOnThisThread(() => execFile(node, script('process.stdout.write("ran")')));
+    expect(result.stdout).toBe('ran');
+    expect(spawns).toBe(0);
   });
 
   it('rejects what was running when its worker stops, and starts a new one for the next call', async () => {

@@ -1,9 +1,8 @@
 // The agent's output pipes: a real child writes a known stream; every byte arrives, in order,
 // through one reused read buffer per stream, and to the agent its stdout is an ordinary pipe.
-import childProcess from 'node:child_process';
 import { readdirSync } from 'node:fs';
-import { syncBuiltinESMExports } from 'node:module';
 import { describe, expect, it } from 'vitest';
+import { spawnsOnThisThread } from '../testing/spawnSpy';
 import { openAgentPipes, READ_BUFFER_BYTES } from './outputPipes';
 
 const SCRIPT = `
@@ -57,25 +56,16 @@ describe('openAgentPipes', () => {
   });
 
   it('starts the agent without forking from the calling thread, in its own process group', async () => {
-    let calls = 0;
-    const original = childProcess.spawn;
-    childProcess.spawn = ((...a: Parameters<typeof original>) => {
-      calls++;
-      return original(...a);
-    }) as typeof original;
-    syncBuiltinESMExports();
-    try {
+    const { result, spawns } = await spawnsOnThisThread(async () => {
       const pipes = await openAgentPipes();
       const child = await pipes.start('/bin/sh', ['-c', 'ps -o pgid= -p $$'], here);
       let out = '';
       const { closed } = pipes.attach((stream, bytes) => (out += bytes.toString()));
       await closed;
-      expect(calls).toBe(0);
-      expect(Number(out.trim())).toBe(child.pid);
-    } finally {
-      childProcess.spawn = original;
-      syncBuiltinESMExports();
-    }
+      return { pid: child.pid, out };
+    });
+    expect(spawns).toBe(0);
+    expect(Number(result.out.trim())).toBe(result.pid);
   });
 
   it('rejects as spawn would when the program cannot start, and abandon leaves no descriptor behind', async () => {
