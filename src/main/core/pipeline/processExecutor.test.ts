@@ -3,6 +3,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { processRunner } from '../exec';
 import { makeHarness, type Harness } from '../testing/harness';
 import { FilePipelineSource } from './filePipelineSource';
 import { ProcessExecutor } from './processExecutor';
@@ -105,6 +106,21 @@ describe('ProcessExecutor in a workflow', () => {
     const done = await h.waitFor(wf.id, ['completed', 'failed']);
     expect(done.failureReason).toBe('Stage slow timed out after 1 s');
     expect(await markedAlive(wf.id)).toEqual([]);
+  });
+
+  it('fails the stage and stops its processes if the process runner that started it dies', async () => {
+    harness();
+    const repo = await makeRepo(h.dir, {}, pipeline([{ name: 'work', agent: 'developer', run: agent('stubborn.mjs') }]));
+    const wf = await h.orch.start({ worktreePath: repo, issueId: 'R-1' });
+    await waitForEvent(h.orch, wf.id, (e) => e.type === 'agent_output' && e.message.includes('ready parent='));
+    await processRunner.stopForTest();
+    const done = await h.waitFor(wf.id, ['completed', 'failed']);
+    expect(done.failureReason).toMatch(/^Stage work lost its exit status \(the process runner stopped\) and was stopped/);
+    expect(await markedAlive(wf.id)).toEqual([]);
+    // The next stage start gets a new runner.
+    const again = await makeRepo(h.dir, {}, pipeline([{ name: 'quick', agent: 'developer', run: agent('edit.mjs', '--say', 'ok') }]));
+    const wf2 = await h.orch.start({ worktreePath: again, issueId: 'R-2' });
+    expect((await h.waitFor(wf2.id, ['completed', 'failed'])).status).toBe('completed');
   });
 
   it('captures the plan from a file (captureFrom) and gives {plan} and {planFile} to later stages', async () => {

@@ -217,7 +217,12 @@ export class ProcessExecutor implements StageExecutor {
       return { kind: 'completed', plan: { text: got.plan!.text(), file: null } };
     }
     if (end.code === CHANGES_REQUESTED_EXIT && stage.review) return { kind: 'changes_requested', feedback: feedback() };
-    const how = end.code !== null ? `exited with code ${end.code}` : `was killed by ${end.signal}`;
+    const how =
+      end.code !== null
+        ? `exited with code ${end.code}`
+        : end.signal !== null
+          ? `was killed by ${end.signal}`
+          : 'lost its exit status (the process runner stopped) and was stopped';
     const stderr = got.stderrTail.lastLines(STDERR_LINES).trim();
     const detail = stderr ? `: ${stderr}` : got.stdoutTail.text().trim() ? `; last output: ${got.stdoutTail.lastLines(5).trim()}` : ' (no output)';
     return { kind: 'failed', reason: `Stage ${name} ${how}${detail}` };
