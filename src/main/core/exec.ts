@@ -1,11 +1,13 @@
-// Runs a program with an argv array — never a shell — and collects its output, from a worker thread.
+// Starts programs with an argv array — never a shell — from one worker thread (the process
+// runner): `execFile` collects a program's output; `processRunner.startDetached` starts an agent
+// in its own process group, writing into descriptors this process opened.
 //
 // Why a worker: starting a process forks this one, and the fork copies the page tables of the
-// whole application: 6–20 ms here during which the thread that called spawn() is stopped (more
-// under load, with a bigger heap). git runs at every stage start and end and once a second per
-// running stage, so on the main thread each call was a visible stall of the event loop (P6 in
-// docs/performance.md). The worker pays the fork instead and hands back the collected result.
-// Agents themselves are still spawned on the main thread: it owns their process groups and pipes.
+// whole application: 6–20 ms here during which the thread that called spawn() is stopped (up to
+// 40 under load, more with a bigger heap). git runs at every stage start and end and once a
+// second per running stage, so on the main thread each call was a visible stall of the event loop
+// (P6 in docs/performance.md). The worker pays the fork instead. Signals still go to an agent's
+// process group from the main thread; only its start and its exit pass through the worker.
 import { EventEmitter } from 'node:events';
 import { Worker } from 'node:worker_threads';
 
