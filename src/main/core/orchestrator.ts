@@ -6,6 +6,7 @@ import { stat } from 'node:fs/promises';
 import { basename, isAbsolute, join, resolve } from 'node:path';
 import type Database from 'better-sqlite3';
 import type { Workflow } from '../../shared/domain';
+import { formatCost } from '../../shared/format';
 import { SwitchyardError, invalidInput, invalidState, notFound } from '../../shared/errors';
 import type { EventDraft, WorkflowEvent } from '../../shared/events';
 import type { PipelineInfo } from '../../shared/pipeline';
@@ -13,7 +14,7 @@ import { SettingsPatchSchema, type Settings, type SettingsPatch } from '../../sh
 import { ACTIVE_STATUSES, isTerminal, type WorkflowStatus } from '../../shared/status';
 import { Bus } from './bus';
 import { EventLog, type Tx } from './eventLog';
-import { MAX_REPLANS, addUsage, afterStage, budgetExceeded, budgetOf, replanTarget, sessionToResume, stageStartEvents, stepAt, usd, type Step } from './pipelineWalker';
+import { MAX_REPLANS, addUsage, afterStage, budgetExceeded, budgetOf, replanTarget, sessionToResume, stageStartEvents, stepAt, type Step } from './pipelineWalker';
 import { systemReaper } from './reaper';
 import type { PipelineSource, ProcessReaper, StageExecutor, StageOutcome } from './runner';
 import { Checkpointer } from './store/checkpointer';
@@ -613,7 +614,7 @@ export class Orchestrator {
                 .emit(workflowId, {
                   agent: 'system',
                   type: 'system_warning',
-                  message: `The budget of ${usd(budget)} cannot be enforced during stage ${stage.name}: its CLI reports tokens but no cost`,
+                  message: `The budget of ${formatCost(budget)} cannot be enforced during stage ${stage.name}: its CLI reports tokens but no cost`,
                   data: { stage: stage.name, reason: 'budget_unenforceable', budgetUsd: budget },
                 })
                 .catch(() => undefined);

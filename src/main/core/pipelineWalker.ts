@@ -1,5 +1,6 @@
 // Pure decisions about where a pipeline goes next. No I/O: the orchestrator carries them out.
 import type { EventDraft, Usage } from '../../shared/events';
+import { formatCost } from '../../shared/format';
 import { isApprovalStage, type CommandStage, type Pipeline } from '../../shared/pipeline';
 import type { SessionOutcome, StageOutcome } from './runner';
 import type { RunState } from './store/workflowStore';
@@ -125,13 +126,9 @@ export function budgetOf(pipeline: Pipeline, settingUsd: number | null): number 
 /** "budget exceeded: $0.0123 of $0.0100" when `cost` is past `budget`, else null. */
 export function budgetExceeded(costUsd: number | null, budgetUsd: number | null): string | null {
   if (budgetUsd === null || costUsd === null || costUsd <= budgetUsd) return null;
-  return `budget exceeded: ${usd(costUsd)} of ${usd(budgetUsd)}`;
+  return `budget exceeded: ${formatCost(costUsd)} of ${formatCost(budgetUsd)}`;
 }
 
-/** Dollars with cents, and more digits for sums below a dollar so small figures stay readable. */
-export function usd(n: number): string {
-  return `$${n >= 1 ? n.toFixed(2) : n.toFixed(4)}`;
-}
 
 /** A workflow's totals after a stage: the totals before it plus the stage's so far. */
 export function addUsage(a: Usage, b: Usage): Usage {

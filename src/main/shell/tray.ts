@@ -1,6 +1,7 @@
 // The tray, as pure functions of the active workflows (DESIGN.md §4.3): which icon, which
 // tooltip, which menu. The Electron layer calls these on every workflow change.
 import type { Workflow } from '../../shared/domain';
+import { formatCost, formatCount } from '../../shared/format';
 import { ACTIVE_STATUSES, type WorkflowStatus } from '../../shared/status';
 import { actionId, workflowLabel, type MenuSpec, type ShellAction } from './actions';
 
@@ -40,9 +41,9 @@ export function trayState(summary: TraySummary): TrayState {
 
 /** What a workflow has spent so far, for one line: dollars where its CLI reports them, else tokens. */
 export function costLabel(usage: Workflow['usage']): string {
-  if (usage.costUsd !== null) return `$${usage.costUsd >= 1 ? usage.costUsd.toFixed(2) : usage.costUsd.toFixed(4)}`;
+  if (usage.costUsd !== null) return formatCost(usage.costUsd);
   const tokens = usage.inputTokens + usage.outputTokens + usage.cachedTokens;
-  return tokens > 0 ? `${tokens.toLocaleString('en-US')} tokens` : 'no usage yet';
+  return tokens > 0 ? `${formatCount(tokens)} tokens` : 'no usage yet';
 }
 
 /**

@@ -3,7 +3,8 @@
 import type { ReactNode } from 'react';
 import type { WorkflowEvent } from '../../../shared/events';
 import { retryChip } from '../lib/agentEvents';
-import { usageDetail, usageOf, usageSummary } from '../lib/usage';
+import { usageDetail, usageSummary } from '../../../shared/format';
+import { usageOf } from '../lib/usage';
 import { AgentMessage } from './AgentMessage';
 import { ToolRow } from './ToolRow';
 

@@ -1,6 +1,6 @@
 // A workflow's tokens and cost (Workflow.usage, live from its pushes): in the header and the history.
 import type { Usage } from '../../../shared/events';
-import { usageDetail, usageSummary } from '../lib/usage';
+import { usageDetail, usageSummary } from '../../../shared/format';
 
 /**
  * `$0.0123 · 12.3k tokens`, tokens alone when the CLI reports no cost, `fallback` when the

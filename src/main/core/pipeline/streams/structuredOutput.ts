@@ -5,6 +5,7 @@
 // outcome needs: the final answer, the CLI's own failure message, the session id, and a fatal
 // error (authentication) that must stop the stage at once.
 import type { EventDraft, Usage } from '../../../../shared/events';
+import { usageLine } from '../../../../shared/format';
 import type { StageOutput } from '../../../../shared/pipeline';
 import { EventLogClosedError } from '../../eventLog';
 import { TailBuffer } from '../bytes';
@@ -211,11 +212,4 @@ function subtract(a: Usage, b: Usage): Usage {
     cachedTokens: Math.max(0, a.cachedTokens - b.cachedTokens),
     costUsd: a.costUsd === null ? null : Math.max(0, a.costUsd - (b.costUsd ?? 0)),
   };
-}
-
-/** "1,234 in · 56 out · 7,890 cached · $0.0123" */
-export function usageLine(u: Usage): string {
-  const n = (x: number) => x.toLocaleString('en-US');
-  const cost = u.costUsd === null ? '' : ` · $${u.costUsd.toFixed(4)}`;
-  return `Usage: ${n(u.inputTokens)} in · ${n(u.outputTokens)} out · ${n(u.cachedTokens)} cached${cost}`;
 }
