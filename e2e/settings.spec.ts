@@ -122,6 +122,8 @@ test('opened from the palette and from its button; every control reachable by Ta
   // With an error on show, too.
   await dialog.getByLabel('Concurrent workflows', { exact: true }).fill('-1');
   await dialog.getByRole('button', { name: 'Save' }).click();
+  await expect(dialog.getByRole('alert')).toBeVisible();
+  await ui.screenshot('settings-error');
   const withError = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).setLegacyMode(true).include('dialog[open]').analyze();
   expect(withError.violations.map((v) => v.id)).toEqual([]);
 });
@@ -145,6 +147,8 @@ test.describe('at 800×600', () => {
     expect(fields.sw, 'no sideways scrolling in the form').toBeLessThanOrEqual(fields.cw);
     const page_ = await page.locator('html').evaluate((html) => ({ sw: html.scrollWidth, cw: html.clientWidth }));
     expect(page_.sw).toBeLessThanOrEqual(page_.cw);
+    await dialog.getByLabel('Notifications', { exact: true }).focus();
+    await ui.screenshot('settings-800x600-middle');
     // The last field is reached by scrolling the form, not the page.
     await dialog.getByLabel('Pipeline presets', { exact: true }).focus();
     await expect(dialog.getByLabel('Pipeline presets', { exact: true })).toBeInViewport();

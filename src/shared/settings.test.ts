@@ -63,7 +63,7 @@ describe('the settings field table', () => {
     expect(text.maxConcurrent).toEqual(['1 to 100 workflows', '5 workflows']);
     expect(text.workflowBudgetUsd).toEqual(['more than $0, at most $1,000,000.00; empty: no limit', 'no limit']);
     expect(text.outputBudgetBytes).toEqual(['64 KiB to 1 GiB', '8 MiB']);
-    expect(text.worktreeRoot).toEqual(['a folder path (up to 4,096 characters); empty: default location (beside the repository)', 'the default location']);
+    expect(text.worktreeRoot).toEqual(['a folder path (up to 4,096 characters); empty: beside the repository', 'beside the repository']);
     expect(text.notifications).toEqual(['on or off', 'on']);
     expect(text.pipelinePresets![1]).toBe('none');
     expect(formatBytes(1000)).toBe('1,000 bytes');

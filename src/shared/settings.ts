@@ -14,7 +14,7 @@ export type SettingEditor =
   | { kind: 'integer'; unit: string }
   /** US dollars, or empty for "no limit" (null). */
   | { kind: 'money'; empty: string }
-  /** A folder path, or empty for the default location (null). */
+  /** A folder path, or empty for the default place (null), which `empty` names. */
   | { kind: 'path'; empty: string }
   | { kind: 'boolean' }
   /** Electron accelerators, one text field per action of the object. */
@@ -79,14 +79,14 @@ const FIELDS = {
     schema: z.string().min(1).max(4096).nullable(),
     default: null,
     label: 'Worktree folder',
-    help: 'Where new worktrees are created; the default location is <repo-parent>/<repo-name>.worktrees/<branch>.',
-    editor: { kind: 'path', empty: 'Default location (beside the repository)' },
+    help: 'Where new worktrees are created. Beside the repository means <repo-parent>/<repo-name>.worktrees/<branch>.',
+    editor: { kind: 'path', empty: 'Beside the repository' },
   }),
   notifications: field({
     schema: z.boolean(),
     default: true,
     label: 'Notifications',
-    help: 'Notify when a workflow needs approval, fails or completes while the window is not looked at.',
+    help: 'Notify when a workflow needs approval, completes or fails (the desktop app tells of the last two only while its window is not in front).',
     editor: { kind: 'boolean' },
   }),
   shortcuts: field({

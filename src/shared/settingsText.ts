@@ -58,7 +58,7 @@ export function describeValue(f: SettingField, value: unknown): string {
     case 'money':
       return value === null ? e.empty.toLowerCase() : formatCost(value as number);
     case 'path':
-      return value === null ? 'the default location' : String(value);
+      return value === null ? e.empty.toLowerCase() : String(value);
     case 'boolean':
       return value ? 'on' : 'off';
     case 'accelerators':

@@ -54,7 +54,11 @@ function SettingsForm({ initial, onClose }: { initial: Settings; onClose: () => 
     if (!form.current?.contains(document.activeElement)) form.current?.querySelector<HTMLElement>('[data-autofocus]')?.focus();
   }, []);
 
-  const focusField = (key: SettingKey) => form.current?.querySelector<HTMLElement>(`[data-setting="${key}"] input, [data-setting="${key}"] textarea`)?.focus();
+  const focusField = (key: SettingKey) => {
+    const row = form.current?.querySelector<HTMLElement>(`[data-setting="${key}"]`);
+    row?.querySelector<HTMLElement>('input, textarea')?.focus();
+    row?.scrollIntoView({ block: 'nearest' }); // its label and error too, not only the control
+  };
 
   const change = (key: SettingKey, draft: Draft) => {
     setDrafts((d) => ({ ...d, [key]: draft }));
