@@ -1,7 +1,7 @@
 // Settings (DESIGN.md §4.1): one table of fields gives the validation of `settings.set`, the
 // type, the defaults a new installation starts with, the settings screen of the window (label,
 // help, how each value is edited), the reliability fuzz template and docs/settings.md.
-// Adding a setting = one entry in SETTINGS_FIELDS; everything else follows from it.
+// Adding a setting = one entry in FIELDS (plus the code that uses it); the rest follows.
 import { z } from 'zod';
 import { BudgetUsdSchema, PipelineDefSchema, PipelineNameSchema } from './pipeline';
 
@@ -36,7 +36,7 @@ const field = <S extends z.ZodType>(def: FieldDef<S>): FieldDef<S> => def;
 
 /** Every setting, in the order the screen and the docs show them. */
 const FIELDS = {
-  // Rule 2.
+  // Rule 2: the concurrency limit.
   maxConcurrent: field({
     schema: z.number().int().min(1).max(100),
     default: 5,
@@ -51,7 +51,7 @@ const FIELDS = {
     help: "Past this cost in US dollars a workflow's running stage is stopped and the workflow fails. A pipeline's own budgetUsd overrides it.",
     editor: { kind: 'money', empty: 'No limit' },
   }),
-  // Rule 7.
+  // Rule 7: how agents are stopped.
   killGraceMs: field({
     schema: z.number().int().min(0).max(600_000),
     default: 5_000,
@@ -59,7 +59,7 @@ const FIELDS = {
     help: 'A stopped agent gets SIGTERM, then SIGKILL after this many milliseconds.',
     editor: { kind: 'integer', unit: 'ms' },
   }),
-  // DESIGN §3.
+  // DESIGN §3: bounded output per stage.
   outputBudgetBytes: field({
     schema: z.number().int().min(64 * 1024).max(1024 * 1024 * 1024),
     default: 8 * 1024 * 1024,
@@ -67,7 +67,7 @@ const FIELDS = {
     help: "A stage's output beyond this many bytes is reduced to a rolling tail.",
     editor: { kind: 'integer', unit: 'bytes' },
   }),
-  // Rule 10.
+  // Rule 10: retention.
   retentionDays: field({
     schema: z.number().int().min(1).max(3650),
     default: 30,

@@ -1,5 +1,5 @@
 import { useEffect, useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
-import { SETTINGS_FIELDS, integerBounds, type SettingField, type SettingKey, type Settings } from '../../../../shared/settings';
+import { SETTINGS_FIELDS, integerBounds, settingField, type SettingField, type SettingKey, type Settings } from '../../../../shared/settings';
 import { describeRange, describeValue, formatBytes } from '../../../../shared/settingsText';
 import { ClientError } from '../../client/errors';
 import { buildPatch, draftsOf, isDefault, parseDraft, serverErrors, toDraft, type Draft, type Drafts, type FieldErrors } from '../../lib/settingsForm';
@@ -62,7 +62,7 @@ function SettingsForm({ initial, onClose }: { initial: Settings; onClose: () => 
 
   const change = (key: SettingKey, draft: Draft) => {
     setDrafts((d) => ({ ...d, [key]: draft }));
-    const parsed = parseDraft(SETTINGS_FIELDS.find((f) => f.key === key)!, draft);
+    const parsed = parseDraft(settingField(key), draft);
     setErrors((e) => ({ ...e, [key]: parsed.ok ? undefined : parsed.error }));
     setTop(null);
   };
