@@ -63,7 +63,7 @@ test('the whole flow from the keyboard alone', async ({ ui, page }) => {
   await expect(page.getByRole('tab', { name: 'Events' })).toHaveAttribute('aria-selected', 'true');
   await page.keyboard.press('Control+k');
   const palette = ui.dialog('Command palette');
-  await expect(palette.getByRole('option')).toHaveCount(17);
+  await expect(palette.getByRole('option')).toHaveCount(18);
   await page.keyboard.type('hist');
   await expect(palette.getByRole('option')).toHaveText([/History/]);
   await page.keyboard.press('Enter');

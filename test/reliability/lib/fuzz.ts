@@ -3,6 +3,7 @@
 // so the server must answer each with an error and write nothing.
 import fc from 'fast-check';
 import { METHOD_NAMES } from '../../../src/shared/methods';
+import { SETTINGS_FIELDS, type SettingEditorKind } from '../../../src/shared/settings';
 import type { Rng } from './random';
 
 export interface FuzzContext {
@@ -12,10 +13,23 @@ export interface FuzzContext {
   repoId: string;
 }
 
-type Field = 'path' | 'id' | 'text' | 'int' | 'bool' | 'status';
+type Field = 'path' | 'id' | 'text' | 'int' | 'bool' | 'status' | 'money' | 'optionalPath' | 'accelerators' | 'pipelines';
+
+/** How each kind of setting is broken; a new kind of setting fails to compile until it is here. */
+const SETTING_FIELD: Record<SettingEditorKind, Field> = {
+  integer: 'int',
+  money: 'money',
+  path: 'optionalPath',
+  boolean: 'bool',
+  accelerators: 'accelerators',
+  pipelines: 'pipelines',
+};
+
+/** Every key of the settings, from the shared field table: the template can never miss one. */
+export const SETTINGS_SET_FIELDS: Readonly<Record<string, Field>> = Object.fromEntries(SETTINGS_FIELDS.map((f) => [f.key, SETTING_FIELD[f.editor.kind]]));
 
 /** A valid params object per method, and the kind of each field. */
-function template(m: string, c: FuzzContext): [Record<string, unknown>, Record<string, Field>] {
+export function template(m: string, c: FuzzContext): [Record<string, unknown>, Record<string, Field>] {
   switch (m) {
     case 'repos.add':
       return [{ path: c.worktreePath }, { path: 'path' }];
@@ -46,26 +60,39 @@ function template(m: string, c: FuzzContext): [Record<string, unknown>, Record<s
     case 'events.list':
       return [{ workflowId: c.workflowId }, { workflowId: 'id', afterSequence: 'int', beforeSequence: 'int', limit: 'int' }];
     case 'settings.set':
-      return [{}, { maxConcurrent: 'int', killGraceMs: 'int', outputBudgetBytes: 'int', retentionDays: 'int', notifications: 'bool' }];
+      return [{}, { ...SETTINGS_SET_FIELDS }];
     default:
       return [{}, {}];
   }
 }
 
+const stage = { name: 's', agent: 'a', run: ['x'] };
+
+/**
+ * Values of the wrong type or out of range for each kind of field (for every field of that kind:
+ * a unit test checks the settings ones against the schema). Never a plausible path string: a
+ * schema-valid path could really create or remove something; nor undefined: JSON.stringify would
+ * drop the key and leave valid params.
+ */
+export const WRONG: Readonly<Record<Field, readonly unknown[]>> = {
+  path: [42, true, null, [], {}, '', 'x'.repeat(5000)],
+  id: [7, false, null, ['a'], {}, '', 'i'.repeat(129)],
+  text: [1, true, null, [1], { a: 1 }, 't'.repeat(300_000)],
+  int: ['5', -1, 1.5, 1e300, null, true, [], {}, -0.0001],
+  bool: ['true', 1, 0, null, {}, []],
+  status: ['done', 'RUNNING', 3, null, {}, ''],
+  // null means "no limit" / "the default location": valid, so never used here.
+  money: ['5', 0, -1, 1e300, true, [], {}, 'none'],
+  optionalPath: [42, true, '', [], {}, 'x'.repeat(5000)],
+  accelerators: ['Alt+F9', 1, null, [], {}, { toggleWindow: 'Alt+F9' }, { toggleWindow: '', openLatestApproval: 'Alt+F10' }, { toggleWindow: 'Alt+F9', openLatestApproval: 'Alt+F10', extra: 'x' }],
+  pipelines: [[], 'x', 1, null, true, { 'bad name': { stages: [stage] } }, { ok: { stages: [] } }, { ok: 'x' }, { ok: { stages: [stage], extra: 1 } }],
+};
+
 /** A value of the wrong type (or out of range) for a field. */
 function wrong(kind: Field, rng: Rng, pool: unknown[]): unknown {
   const weird = rng.pick(pool);
-  const byKind: Record<Field, unknown[]> = {
-    // Never a plausible path string: a schema-valid path could really create or remove something.
-    // (nor undefined: JSON.stringify would drop the key and leave valid params).
-    path: [42, true, null, [], {}, '', 'x'.repeat(5000), weird === undefined || typeof weird === 'string' ? 0 : weird],
-    id: [7, false, null, ['a'], {}, '', 'i'.repeat(129)],
-    text: [1, true, null, [1], { a: 1 }, 't'.repeat(300_000)],
-    int: ['5', -1, 1.5, 1e300, null, true, [], {}, -0.0001],
-    bool: ['true', 1, 0, null, {}, []],
-    status: ['done', 'RUNNING', 3, null, {}, ''],
-  };
-  return rng.pick(byKind[kind]);
+  if (kind === 'path') return rng.pick([...WRONG.path, weird === undefined || typeof weird === 'string' ? 0 : weird]);
+  return rng.pick(WRONG[kind]);
 }
 
 /** `count` hostile frames (strings); each must get exactly one error answer. */

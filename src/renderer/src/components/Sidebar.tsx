@@ -41,6 +41,9 @@ function SidebarList() {
         <button type="button" className="ghost" title={withKey('palette')} onClick={() => runAction(app, 'palette')}>
           Commands
         </button>
+        <button type="button" className="ghost" title={withKey('settings')} onClick={() => runAction(app, 'settings')}>
+          Settings
+        </button>
         <button type="button" className="ghost" aria-label="Keyboard shortcuts" title={withKey('help')} onClick={() => runAction(app, 'help')}>
           ?
         </button>

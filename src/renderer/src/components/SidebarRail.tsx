@@ -33,6 +33,9 @@ export function SidebarRail() {
         <button type="button" className="ghost small" aria-label="Commands" title={withKey('palette')} onClick={() => runAction(app, 'palette')}>
           ⌘
         </button>
+        <button type="button" className="ghost small" aria-label="Settings" title={withKey('settings')} onClick={() => runAction(app, 'settings')}>
+          ⚙
+        </button>
         <button type="button" className="ghost small" aria-label="Keyboard shortcuts" title={withKey('help')} onClick={() => runAction(app, 'help')}>
           ?
         </button>

@@ -23,6 +23,7 @@ describe('keymap', () => {
     expect(actionForKey(key('?'), false)).toBe('help');
     expect(actionForKey(key('Enter'), false)).toBe('open');
     expect(actionForKey(key('b'), false)).toBe('toggleSidebar');
+    expect(actionForKey(key(','), false)).toBe('settings');
     expect(actionForKey(key('k', { ctrlKey: true }), false)).toBe('palette');
     expect(actionForKey(key('K', { metaKey: true }), false)).toBe('palette');
   });

@@ -20,6 +20,7 @@ export const ACTION_IDS = [
   'createWorktree',
   'removeWorktree',
   'toggleSidebar',
+  'settings',
 ] as const;
 export type ActionId = (typeof ACTION_IDS)[number];
 
@@ -61,6 +62,7 @@ export const ACTIONS: readonly ActionDef[] = [
   { id: 'createWorktree', label: 'Create worktree', keys: ['W'], plain: ['w'] },
   { id: 'removeWorktree', label: 'Remove the selected worktree', keys: ['Delete'], plain: ['Delete'] },
   { id: 'toggleSidebar', label: 'Collapse or expand the sidebar', keys: ['B'], plain: ['b'] },
+  { id: 'settings', label: 'Settings', keys: [','], plain: [','] },
 ];
 
 const BY_ID = new Map(ACTIONS.map((a) => [a.id, a]));

@@ -2,6 +2,7 @@
 // core are rethrown unchanged so dialogs show them as the core words them.
 import type { ParamsIn } from '../../../shared/contract';
 import type { Repo, Workflow, Worktree } from '../../../shared/domain';
+import type { Settings, SettingsPatch } from '../../../shared/settings';
 import type { SwitchyardClient } from '../client';
 import type { Stores } from './stores';
 import { type PushClock, repoOfWorktree, upsertWorkflows, worktreeOrder } from './workflowsModel';
@@ -9,6 +10,8 @@ import { type PushClock, repoOfWorktree, upsertWorkflows, worktreeOrder } from '
 export interface Commands {
   refreshAll(): Promise<void>;
   refreshSettings(): Promise<void>;
+  /** Saves the changed keys (settings.set) and keeps the settings the core answers with. */
+  saveSettings(patch: SettingsPatch): Promise<Settings>;
   refreshWorktrees(repoId: string): Promise<void>;
   refreshWorktreesSoon(repoId: string): void;
   ensureWorkflow(id: string): Promise<void>;
@@ -77,6 +80,11 @@ export function createCommands(client: SwitchyardClient, stores: Stores, clock: 
   return {
     refreshAll,
     refreshSettings,
+    async saveSettings(patch) {
+      const settings = await client.call('settings.set', patch);
+      stores.connection.setState({ settings });
+      return settings;
+    },
     refreshWorktrees,
     refreshWorktreesSoon(repoId) {
       if (soon.has(repoId)) return;

@@ -111,5 +111,8 @@ export function runAction(app: App, id: ActionId): void {
     case 'toggleSidebar':
       ui.setState((s) => ({ sidebar: toggled(s.sidebar, s.narrow) }));
       return;
+    case 'settings':
+      ui.setState({ dialog: { kind: 'settings' } });
+      return;
   }
 }

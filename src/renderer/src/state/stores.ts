@@ -39,7 +39,8 @@ export type Dialog =
   | { kind: 'createWorktree'; repoId: string | null }
   | { kind: 'removeWorktree'; worktreePath: string }
   | { kind: 'palette' }
-  | { kind: 'help' };
+  | { kind: 'help' }
+  | { kind: 'settings' };
 
 export type MainView =
   | { kind: 'none' }

@@ -6,6 +6,7 @@ import { CreateWorktreeDialog } from './CreateWorktreeDialog';
 import { HelpOverlay } from './HelpOverlay';
 import { RejectDialog } from './RejectDialog';
 import { RemoveWorktreeDialog } from './RemoveWorktreeDialog';
+import { SettingsDialog } from './SettingsDialog';
 import { StartWorkflowDialog } from './StartWorkflowDialog';
 
 /** Shows the one open dialog. */
@@ -31,5 +32,7 @@ export function DialogHost() {
       return <CommandPalette onClose={close} />;
     case 'help':
       return <HelpOverlay onClose={close} />;
+    case 'settings':
+      return <SettingsDialog onClose={close} />;
   }
 }
