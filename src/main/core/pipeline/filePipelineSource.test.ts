@@ -5,7 +5,7 @@ import { SwitchyardError } from '../../../shared/errors';
 import { DEFAULT_SETTINGS, type Settings } from '../../../shared/settings';
 import { makeHarness, type Harness } from '../testing/harness';
 import { FilePipelineSource } from './filePipelineSource';
-import { BUILTIN_PIPELINES } from './presets';
+import { BUILTIN_PIPELINES } from '../agents/registry';
 import { ProcessExecutor } from './processExecutor';
 import { tempDir } from './testing';
 
