@@ -127,6 +127,17 @@ describe('continueFrom and budgetUsd in pipelines.json', () => {
     expect((await errorOf(source().list(worktree, settings()))).message).toContain('at pipelines.a.budgetUsd');
   });
 
+  it('an output no agent adapter writes is refused with its line, its path and the known formats', async () => {
+    writeFile('{"pipelines": {"a": {"stages": [\n  {"name": "x", "agent": "developer", "run": ["x"], "output": "gemini-json"}]}}}');
+    const e = await errorOf(source().list(worktree, settings()));
+    expect(e.code).toBe('INVALID_INPUT');
+    expect(e.message).toContain('line 2 column 63, at pipelines.a.stages[0].output: unknown output "gemini-json"; known: text, claude-stream-json, codex-json');
+    writeFile(JSON.stringify({ pipelines: {} }));
+    const presets = { mine: { stages: [{ name: 'x', agent: 'developer', run: ['x'], output: 'gemini-json' }] } };
+    const p = await errorOf(source().list(worktree, settings({ pipelinePresets: presets as Settings['pipelinePresets'] })));
+    expect(p.message).toBe('settings: invalid pipeline preset "mine": at pipelinePresets.mine.stages[0].output: unknown output "gemini-json"; known: text, claude-stream-json, codex-json');
+  });
+
   it('the Claude and Codex presets stream structured output and continue the planning session', () => {
     for (const name of ['claude', 'codex']) {
       const stages = BUILTIN_PIPELINES[name]!.stages.filter((s) => !('approval' in s)) as { name: string; output?: string; continueFrom?: string }[];
