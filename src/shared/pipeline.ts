@@ -10,9 +10,23 @@ const StageName = z.string().min(1).max(64).regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/
 /** "required" for a missing key instead of zod's "expected X, received undefined". */
 const required = (what: string) => (issue: { input?: unknown }) => (issue.input === undefined ? `required: ${what}` : undefined);
 
-/** Formats a stage's stdout may have; `text` (the default) becomes `agent_output` as it is. */
-export const STAGE_OUTPUTS = ['text', 'claude-stream-json', 'codex-json'] as const;
-export type StageOutput = (typeof STAGE_OUTPUTS)[number];
+/**
+ * What a stage's stdout is: `text` (the default, becomes `agent_output` as it is) or the name of
+ * a CLI's structured stream. Which streams exist is known to the agent adapters in core
+ * (`core/agents/registry.ts`), and shared may not import core. So the contract's schemas
+ * (settings, workflow snapshots, `pipelines.list`) accept any well-formed name, and core validates
+ * every pipeline it reads with `pipelineDefSchema(formats)`: these same rules plus the known names,
+ * with an error that lists them. One list, the registry, says which formats exist; adding a CLI
+ * stays one file and one registry line, with nothing to keep in step here.
+ */
+export const TEXT_OUTPUT = 'text';
+const OutputName = z.string().min(1).max(64).regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, NAME_RULE);
+
+/** The formats core knows: every `output` name, and those whose CLI can resume a session (`continueFrom`). */
+export interface OutputFormats {
+  known: readonly string[];
+  resumable: readonly string[];
+}
 
 /** A budget in US dollars (settings `workflowBudgetUsd`, a pipeline's `budgetUsd`). */
 export const BudgetUsdSchema = z.number().positive().max(1_000_000);
@@ -55,7 +69,7 @@ export const CommandStageSchema = z.strictObject({
   timeoutSeconds: z.number().int().positive().max(7 * 24 * 3600).optional(),
   review: ReviewSchema.optional(),
   /** What the program writes on stdout: plain text, or a CLI's structured stream (DESIGN §3). */
-  output: z.enum(STAGE_OUTPUTS).optional(),
+  output: OutputName.optional(),
   /** Resume the CLI session of this earlier stage (where the CLI supports it). */
   continueFrom: StageName.optional(),
 });
@@ -81,8 +95,11 @@ export function isApprovalStage(stage: Stage): stage is ApprovalStage {
   return 'approval' in stage;
 }
 
-/** Rules that span stages: unique names, review targets earlier stages, a gate follows a stage. */
-function checkStages(stages: Stage[], ctx: z.RefinementCtx): void {
+/**
+ * Rules that span stages: unique names, review targets earlier stages, a gate follows a stage;
+ * with `formats`, also that every `output` is one of them.
+ */
+function checkStages(stages: Stage[], ctx: z.RefinementCtx, formats: OutputFormats | null): void {
   const seen = new Map<string, number>();
   stages.forEach((stage, i) => {
     if (seen.has(stage.name)) {
@@ -106,7 +123,11 @@ function checkStages(stages: Stage[], ctx: z.RefinementCtx): void {
     if (stage.captureFrom !== undefined && stage.captureAs === undefined) {
       ctx.addIssue({ code: 'custom', path: [i, 'captureFrom'], message: 'captureFrom needs captureAs' });
     }
-    if (stage.continueFrom !== undefined) checkContinueFrom(stages, i, stage, ctx);
+    if (formats && stage.output !== undefined && !formats.known.includes(stage.output)) {
+      ctx.addIssue({ code: 'custom', path: [i, 'output'], message: `unknown output "${stage.output}"; known: ${formats.known.join(', ')}` });
+      return;
+    }
+    if (stage.continueFrom !== undefined) checkContinueFrom(stages, i, stage, ctx, formats);
   });
   if (!stages.some((s) => !isApprovalStage(s))) {
     ctx.addIssue({ code: 'custom', path: [], message: 'a pipeline needs at least one stage that runs something' });
@@ -117,11 +138,16 @@ function checkStages(stages: Stage[], ctx: z.RefinementCtx): void {
  * `continueFrom` resumes a CLI session: it names this stage (its own earlier run, on a replan or
  * a revision) or an earlier command stage that writes the same structured format.
  */
-function checkContinueFrom(stages: Stage[], i: number, stage: CommandStage, ctx: z.RefinementCtx): void {
+function checkContinueFrom(stages: Stage[], i: number, stage: CommandStage, ctx: z.RefinementCtx, formats: OutputFormats | null): void {
   const path = [i, 'continueFrom'];
-  const format = stage.output ?? 'text';
-  if (format === 'text') {
-    ctx.addIssue({ code: 'custom', path, message: 'continueFrom needs a structured "output" (claude-stream-json or codex-json): a text stage has no session to resume' });
+  const format = stage.output ?? TEXT_OUTPUT;
+  if (format === TEXT_OUTPUT) {
+    const which = formats ? formats.resumable.join(' or ') : "a CLI's stream";
+    ctx.addIssue({ code: 'custom', path, message: `continueFrom needs a structured "output" (${which}): a text stage has no session to resume` });
+    return;
+  }
+  if (formats && !formats.resumable.includes(format)) {
+    ctx.addIssue({ code: 'custom', path, message: `continueFrom: the CLI of ${format} has no session to resume (resumable: ${formats.resumable.join(', ')})` });
     return;
   }
   const target = stages.findIndex((s) => s.name === stage.continueFrom);
@@ -135,20 +161,29 @@ function checkContinueFrom(stages: Stage[], i: number, stage: CommandStage, ctx:
   }
 }
 
-export const PipelineDefSchema = z.strictObject({
-  description: z.string().max(1000).optional(),
-  /** Overrides the `workflowBudgetUsd` setting for workflows of this pipeline. */
-  budgetUsd: BudgetUsdSchema.optional(),
-  stages: z.array(StageSchema, { error: required('the list of stages') }).min(1, 'a pipeline needs at least one stage').superRefine(checkStages),
-});
+/** A pipeline definition; `formats` null accepts any `output` name (the contract), else only those (core). */
+export function pipelineDefSchema(formats: OutputFormats | null) {
+  return z.strictObject({
+    description: z.string().max(1000).optional(),
+    /** Overrides the `workflowBudgetUsd` setting for workflows of this pipeline. */
+    budgetUsd: BudgetUsdSchema.optional(),
+    stages: z
+      .array(StageSchema, { error: required('the list of stages') })
+      .min(1, 'a pipeline needs at least one stage')
+      .superRefine((stages, ctx) => checkStages(stages, ctx, formats)),
+  });
+}
+export const PipelineDefSchema = pipelineDefSchema(null);
 export type PipelineDef = z.infer<typeof PipelineDefSchema>;
 
 export const PipelineNameSchema = z.string().min(1).max(64).regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, NAME_RULE);
 
-/** The file `.switchyard/pipelines.json`. */
-export const PipelinesFileSchema = z.strictObject({
-  pipelines: z.record(PipelineNameSchema, PipelineDefSchema, { error: required('an object of named pipelines') }),
-});
+/** The file `.switchyard/pipelines.json`, its `output` names checked against `formats` (core's registry). */
+export function pipelinesFileSchema(formats: OutputFormats) {
+  return z.strictObject({
+    pipelines: z.record(PipelineNameSchema, pipelineDefSchema(formats), { error: required('an object of named pipelines') }),
+  });
+}
 
 /** A resolved pipeline, as snapshotted into a workflow. */
 export const PipelineSchema = z.object({

@@ -5,7 +5,7 @@ import { SwitchyardError } from '../../../shared/errors';
 import { DEFAULT_SETTINGS, type Settings } from '../../../shared/settings';
 import { makeHarness, type Harness } from '../testing/harness';
 import { FilePipelineSource } from './filePipelineSource';
-import { BUILTIN_PIPELINES } from './presets';
+import { BUILTIN_PIPELINES } from '../agents/registry';
 import { ProcessExecutor } from './processExecutor';
 import { tempDir } from './testing';
 
@@ -125,6 +125,17 @@ describe('continueFrom and budgetUsd in pipelines.json', () => {
     expect(await source().resolve(worktree, 'a', settings())).toMatchObject({ name: 'a', budgetUsd: 2.5 });
     writeFile(JSON.stringify({ pipelines: { a: { budgetUsd: -1, stages: [stage('plan')] } } }));
     expect((await errorOf(source().list(worktree, settings()))).message).toContain('at pipelines.a.budgetUsd');
+  });
+
+  it('an output no agent adapter writes is refused with its line, its path and the known formats', async () => {
+    writeFile('{"pipelines": {"a": {"stages": [\n  {"name": "x", "agent": "developer", "run": ["x"], "output": "gemini-json"}]}}}');
+    const e = await errorOf(source().list(worktree, settings()));
+    expect(e.code).toBe('INVALID_INPUT');
+    expect(e.message).toContain('line 2 column 63, at pipelines.a.stages[0].output: unknown output "gemini-json"; known: text, claude-stream-json, codex-json');
+    writeFile(JSON.stringify({ pipelines: {} }));
+    const presets = { mine: { stages: [{ name: 'x', agent: 'developer', run: ['x'], output: 'gemini-json' }] } };
+    const p = await errorOf(source().list(worktree, settings({ pipelinePresets: presets as Settings['pipelinePresets'] })));
+    expect(p.message).toBe('settings: invalid pipeline preset "mine": at pipelinePresets.mine.stages[0].output: unknown output "gemini-json"; known: text, claude-stream-json, codex-json');
   });
 
   it('the Claude and Codex presets stream structured output and continue the planning session', () => {

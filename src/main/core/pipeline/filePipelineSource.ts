@@ -2,11 +2,11 @@
 // first, then the user's presets in the settings, then the built-ins. `default` is the
 // repository's (or the settings') `default` when defined, else the Claude Code preset.
 import { invalidInput, notFound } from '../../../shared/errors';
-import { isApprovalStage, PipelineDefSchema, type Pipeline, type PipelineDef, type PipelineInfo } from '../../../shared/pipeline';
+import { isApprovalStage, type Pipeline, type PipelineDef, type PipelineInfo } from '../../../shared/pipeline';
 import type { Settings } from '../../../shared/settings';
 import type { PipelineSource } from '../runner';
 import { describeIssue, readPipelinesFile } from './pipelinesFile';
-import { BUILTIN_PIPELINES, DEFAULT_BUILTIN } from './presets';
+import { BUILTIN_PIPELINES, DEFAULT_BUILTIN, KnownPipelineDefSchema } from '../agents/registry';
 import { missingProgramMessage } from './programLookup';
 import { formatJsonPath } from './jsonLocate';
 
@@ -92,11 +92,14 @@ export class FilePipelineSource implements PipelineSource {
   }
 }
 
-/** Settings are validated when set; this catches presets stored by an older version. */
+/**
+ * Settings are validated when set, by the contract's schema (any `output` name); this checks the
+ * `output` names against the agents this version knows, and catches presets stored by an older version.
+ */
 function validatedPresets(presets: Record<string, unknown>): Record<string, PipelineDef> {
   const out: Record<string, PipelineDef> = {};
   for (const [name, raw] of Object.entries(presets)) {
-    const r = PipelineDefSchema.safeParse(raw);
+    const r = KnownPipelineDefSchema.safeParse(raw);
     if (!r.success) {
       const problems = r.error.issues.map((i) => `at ${formatJsonPath(['pipelinePresets', name, ...i.path])}: ${describeIssue(i)}`);
       throw invalidInput(`settings: invalid pipeline preset "${name}": ${problems.join('; ')}`, { preset: name });

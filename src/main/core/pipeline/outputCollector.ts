@@ -6,8 +6,8 @@
 // A pushed chunk is only borrowed: the executor reads output into one reused buffer, so what is
 // kept (the head, waiting to be coalesced; the tail, in a fixed ring) is copied.
 import type { EventDraft } from '../../../shared/events';
-import { EventLogClosedError } from '../eventLog';
 import { charBoundary, completeLength, cutPoint, skipContinuation, TailBuffer } from './bytes';
+import { EmitQueue } from './emitQueue';
 
 export type OutputStream = 'stdout' | 'stderr';
 
@@ -61,7 +61,7 @@ export class OutputCollector {
   private readonly flushMs: number;
   private readonly tailMax: number;
   private readonly headLimit: number;
-  private readonly maxInFlight: number;
+  private readonly queue: EmitQueue;
   private readonly pending: Record<OutputStream, Pending> = { stdout: { chunks: [], size: 0 }, stderr: { chunks: [], size: 0 } };
   private timer: NodeJS.Timeout | null = null;
   /** Bytes taken for the head (emitted or waiting to be). */
@@ -72,10 +72,7 @@ export class OutputCollector {
   private finalDropped: number | null = null;
   private received = 0;
   private emitted = 0;
-  private inFlight = 0;
   private paused = false;
-  /** Too many emits wait for their commit (released at half of maxInFlight). */
-  private pressure = false;
   /** This turn's byte allowance is spent; cleared at the next turn. */
   private yielding = false;
   private turnBytes = 0;
@@ -83,15 +80,27 @@ export class OutputCollector {
   private silenced = false;
   /** Output events the log refused (locked or failing disk) since the last report of them. */
   private lost = { events: 0, bytes: 0, reason: '' };
-  private readonly settled = new Set<Promise<unknown>>();
 
   constructor(private readonly o: OutputCollectorOptions) {
     this.maxEvent = o.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES;
     this.flushMs = o.flushMs ?? DEFAULT_FLUSH_MS;
     this.tailMax = o.tailBytes ?? Math.min(MAX_TAIL_BYTES, Math.floor(o.budgetBytes / 4));
     this.headLimit = Math.max(0, o.budgetBytes - this.tailMax);
-    this.maxInFlight = o.maxInFlight ?? 4;
     this.maxBytesPerTurn = o.maxBytesPerTurn ?? DEFAULT_MAX_BYTES_PER_TURN;
+    this.queue = new EmitQueue({
+      emit: o.emit,
+      maxInFlight: o.maxInFlight ?? 4,
+      onPressure: () => this.updatePause(),
+      onCommitted: () => this.reportLost(),
+      // Closed (shutdown): nothing more goes to this log. Anything else (a locked or failing
+      // disk) loses this event only: keep going, and say what was lost once writes work again.
+      onClosed: () => this.silence(),
+      onLost: (draft, e) => {
+        this.lost.events++;
+        this.lost.bytes += Buffer.byteLength(draft.message);
+        this.lost.reason ||= e instanceof Error ? e.message : String(e);
+      },
+    });
   }
 
   get stats(): OutputStats {
@@ -161,10 +170,10 @@ export class OutputCollector {
         this.overflow = new MixedTail(this.tailMax);
       }
     }
-    await Promise.allSettled([...this.settled]);
+    await this.queue.settle();
     // Losses that no later event reported yet: one last try to say so.
     this.reportLost();
-    await Promise.allSettled([...this.settled]);
+    await this.queue.settle();
     return this.stats;
   }
 
@@ -175,8 +184,8 @@ export class OutputCollector {
     this.pending.stdout = { chunks: [], size: 0 };
     this.pending.stderr = { chunks: [], size: 0 };
     this.overflow = null;
-    this.pressure = false;
     this.yielding = false;
+    this.queue.release();
     this.setPaused(false);
   }
 
@@ -261,32 +270,7 @@ export class OutputCollector {
   }
 
   private send(draft: EventDraft): void {
-    if (this.silenced) return;
-    this.inFlight++;
-    if (this.inFlight >= this.maxInFlight) {
-      this.pressure = true;
-      this.updatePause();
-    }
-    const done: Promise<unknown> = this.o
-      .emit(draft)
-      .then(() => this.reportLost())
-      .catch((e: unknown) => {
-        // Closed (shutdown): nothing more goes to this log. Anything else (a locked or failing
-        // disk) loses this event only: keep going, and say what was lost once writes work again.
-        if (e instanceof EventLogClosedError) return this.silence();
-        this.lost.events++;
-        this.lost.bytes += Buffer.byteLength(draft.message);
-        this.lost.reason ||= e instanceof Error ? e.message : String(e);
-      })
-      .finally(() => {
-        this.settled.delete(done);
-        this.inFlight--;
-        if (this.pressure && this.inFlight <= this.maxInFlight / 2) {
-          this.pressure = false;
-          this.updatePause();
-        }
-      });
-    this.settled.add(done);
+    if (!this.silenced) this.queue.send(draft);
   }
 
   private reportLost(): void {
@@ -320,7 +304,7 @@ export class OutputCollector {
   }
 
   private updatePause(): void {
-    if (!this.silenced) this.setPaused(this.pressure || this.yielding);
+    if (!this.silenced) this.setPaused(this.queue.pressured || this.yielding);
   }
 
   private setPaused(paused: boolean): void {

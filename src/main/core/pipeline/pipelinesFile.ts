@@ -4,7 +4,8 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { z } from 'zod';
 import { invalidInput } from '../../../shared/errors';
-import { PipelinesFileSchema, type PipelineDef } from '../../../shared/pipeline';
+import type { PipelineDef } from '../../../shared/pipeline';
+import { KnownPipelinesFileSchema } from '../agents/registry';
 import { formatJsonPath, JsonSyntaxError, parseLocatedJson, type JsonPosition } from './jsonLocate';
 
 export const PIPELINES_FILE = join('.switchyard', 'pipelines.json');
@@ -60,7 +61,7 @@ export function parsePipelinesText(text: string, file: string): Record<string, P
       problems: [{ path: '', line, column, message: e.problem }],
     });
   }
-  const result = PipelinesFileSchema.safeParse(located.value);
+  const result = KnownPipelinesFileSchema.safeParse(located.value);
   if (result.success) return result.data.pipelines;
   const problems: ConfigProblem[] = result.error.issues.map((issue) => {
     // An unknown key: point at it rather than at the object that holds it.

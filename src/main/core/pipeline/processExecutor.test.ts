@@ -123,6 +123,29 @@ describe('ProcessExecutor in a workflow', () => {
     expect((await h.waitFor(wf2.id, ['completed', 'failed'])).status).toBe('completed');
   });
 
+  for (const output of ['claude-stream-json', 'codex-json']) {
+    it(`a ${output} stage whose process runner dies says it lost its exit status, not "killed by null"`, async () => {
+      harness();
+      const repo = await makeRepo(h.dir, {}, pipeline([{ name: 'work', agent: 'developer', run: agent('stubborn.mjs'), output }]));
+      const wf = await h.orch.start({ worktreePath: repo, issueId: 'R-3' });
+      await waitForEvent(h.orch, wf.id, (e) => e.type === 'agent_output' && e.message.includes('ready parent='));
+      await processRunner.stopForTest();
+      const done = await h.waitFor(wf.id, ['completed', 'failed']);
+      expect(done.failureReason).toMatch(/^Stage work lost its exit status \(the process runner stopped\) and was stopped; last output: ready parent=/);
+      expect(await markedAlive(wf.id)).toEqual([]);
+    });
+  }
+
+  it('a structured stage killed by a signal names the signal', async () => {
+    harness();
+    const repo = await makeRepo(h.dir, {}, pipeline([{ name: 'work', agent: 'developer', run: agent('hang.mjs'), output: 'codex-json' }]));
+    const wf = await h.orch.start({ worktreePath: repo, issueId: 'S-1' });
+    await waitForEvent(h.orch, wf.id, (e) => e.type === 'agent_output' && e.message.includes('hanging'));
+    for (const pid of await markedAlive(wf.id)) process.kill(pid, 'SIGKILL');
+    const done = await h.waitFor(wf.id, ['completed', 'failed']);
+    expect(done.failureReason).toBe('Stage work was killed by SIGKILL; last output: hanging');
+  });
+
   it('captures the plan from a file (captureFrom) and gives {plan} and {planFile} to later stages', async () => {
     harness();
     const seen = join(h.dir, 'seen.json');

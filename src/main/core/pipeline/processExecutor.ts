@@ -3,23 +3,22 @@
 // workflow's events; and makes sure that when the stage ends — normally, by timeout, by cancel
 // or by shutdown — none of its processes is left running.
 import { EMPTY_USAGE } from '../../../shared/events';
-import type { CommandStage } from '../../../shared/pipeline';
+import { OUTPUT_FORMATS, streamFormat } from '../agents/registry';
 import type { StageExecutor, StageOutcome, StageRun } from '../runner';
 import { TailBuffer } from './bytes';
 import { FileWatcher } from './fileWatcher';
 import { OutputCollector } from './outputCollector';
 import { openAgentPipes, type AgentProcess } from './outputPipes';
-import { PlanFileError, readPlanFile, StdoutPlan } from './planCapture';
+import { StdoutPlan } from './planCapture';
 import { anyAlive, terminate } from './processGroup';
-import { structuredOutcome, structuredStart } from './streams/structuredStage';
+import { stageOutcome, STDERR_LINES, textEvidence, type StageEnding } from './stageOutcome';
+import { structuredArgv } from './streams/structuredArgv';
 import { StructuredOutput } from './streams/structuredOutput';
 import { buildArgv, buildEnv, templateValues } from './templates';
 
-/** Review stages: this exit code means "changes requested". */
-export const CHANGES_REQUESTED_EXIT = 3;
+export { CHANGES_REQUESTED_EXIT } from './stageOutcome';
 const FEEDBACK_BYTES = 8 * 1024;
 const STDERR_TAIL_BYTES = 8 * 1024;
-const STDERR_LINES = 20;
 /** How long the pipes may stay open once every process of the stage is gone. */
 const PIPE_DRAIN_MS = 5_000;
 
@@ -33,12 +32,7 @@ export interface ProcessExecutorOptions {
   baseEnv?: () => NodeJS.ProcessEnv;
 }
 
-type Ending =
-  | { kind: 'exit'; code: number | null; signal: NodeJS.Signals | null }
-  | { kind: 'aborted' }
-  | { kind: 'timeout' }
-  /** The agent's stream reported an error no retry can fix (structured formats). */
-  | { kind: 'fatal'; reason: string };
+type Ending = StageEnding | { kind: 'aborted' };
 
 const ABORTED: StageOutcome = { kind: 'failed', reason: 'cancelled' };
 
@@ -57,7 +51,12 @@ export class ProcessExecutor implements StageExecutor {
     const { workflow, stage, settings, signal } = r;
     if (signal.aborted) return ABORTED;
     const values = templateValues(workflow, r.vars);
-    const start = structuredStart(stage, buildArgv(stage.run, values), r);
+    const format = streamFormat(stage.output);
+    if (format === undefined) {
+      return { kind: 'failed', reason: `Stage ${stage.name}: this version does not know the output "${stage.output}" (known: ${OUTPUT_FORMATS.known.join(', ')})` };
+    }
+    const argv = buildArgv(stage.run, values);
+    const start = format ? structuredArgv(stage, format, argv, r) : argv;
     if ('failed' in start) return { kind: 'failed', reason: start.failed };
     const { program, args } = start;
     const env = buildEnv(this.options.baseEnv?.() ?? process.env, workflow.id, values);
@@ -91,6 +90,14 @@ export class ProcessExecutor implements StageExecutor {
     }
 
     let streams: NodeJS.ReadableStream[] = [];
+    // The streams are paused while either collector asks it (too many events wait for their commit).
+    const pausedBy = new Set<string>();
+    const pressure = (who: string) => (paused: boolean) => {
+      const was = pausedBy.size > 0;
+      if (paused) pausedBy.add(who);
+      else pausedBy.delete(who);
+      if (was !== pausedBy.size > 0) streams.forEach((s) => (was ? s.resume() : s.pause()));
+    };
     const output = new OutputCollector({
       emit: r.emit,
       agent: stage.agent,
@@ -98,26 +105,25 @@ export class ProcessExecutor implements StageExecutor {
       budgetBytes: settings.outputBudgetBytes,
       flushMs: this.options.flushMs,
       maxEventBytes: this.options.maxEventBytes,
-      onPressure: (paused) => streams.forEach((s) => (paused ? s.pause() : s.resume())),
+      onPressure: pressure('output'),
     });
     const stdoutTail = new TailBuffer(FEEDBACK_BYTES);
     const stderrTail = new TailBuffer(STDERR_TAIL_BYTES);
     let stopForFatal: ((reason: string) => void) | null = null;
-    const structured =
-      stage.output && stage.output !== 'text'
-        ? new StructuredOutput({
-            format: stage.output,
-            agent: stage.agent,
-            stage: stage.name,
-            cwd: workflow.worktreePath,
-            emit: r.emit,
-            collector: output,
-            onUsage: (u) => r.usage?.(u),
-            resumed: r.resumeSession ? { sessionId: r.resumeSession, usage: r.resumeUsage ?? EMPTY_USAGE } : null,
-            onFatal: (reason) => stopForFatal?.(reason),
-            onPressure: (paused) => streams.forEach((s) => (paused ? s.pause() : s.resume())),
-          })
-        : null;
+    const structured = format
+      ? new StructuredOutput({
+          stream: format,
+          agent: stage.agent,
+          stage: stage.name,
+          cwd: workflow.worktreePath,
+          emit: r.emit,
+          collector: output,
+          onUsage: (u) => r.usage?.(u),
+          resumed: r.resumeSession ? { sessionId: r.resumeSession, usage: r.resumeUsage ?? EMPTY_USAGE } : null,
+          onFatal: (reason) => stopForFatal?.(reason),
+          onPressure: pressure('structured'),
+        })
+      : null;
     const plan = stage.captureAs === 'plan' && stage.captureFrom === undefined && !structured ? new StdoutPlan() : null;
     // Each read's bytes are borrowed (the read buffer is reused): every consumer copies what it keeps.
     const attached = pipes.attach((stream, bytes) => {
@@ -186,46 +192,8 @@ export class ProcessExecutor implements StageExecutor {
     await output.finish();
     await watcher.finish();
     if (signal.aborted) return ABORTED;
-    if (end.kind === 'fatal') return { kind: 'failed', reason: end.reason };
-    if (structured && end.kind === 'exit') return structuredOutcome(workflow.worktreePath, stage, end, structured, stderrTail.lastLines(STDERR_LINES).trim());
-    return this.outcome(stage, end, workflow.worktreePath, { stdoutTail, stderrTail, plan, program });
-  }
-
-  private async outcome(
-    stage: CommandStage,
-    end: Exclude<Ending, { kind: 'aborted' } | { kind: 'fatal' }>,
-    worktree: string,
-    got: { stdoutTail: TailBuffer; stderrTail: TailBuffer; plan: StdoutPlan | null; program: string },
-  ): Promise<StageOutcome> {
-    const name = stage.name;
-    if (end.kind === 'timeout') return { kind: 'failed', reason: `Stage ${name} timed out after ${stage.timeoutSeconds} s` };
-    const feedback = () => got.stdoutTail.text().trim() || got.stderrTail.lastLines(STDERR_LINES).trim() || '(the review gave no details)';
-    if (end.code === 0) {
-      const marker = stage.review?.changesRequestedMarker;
-      if (marker && got.stdoutTail.text().split('\n').some((line) => line.trimStart().startsWith(marker))) {
-        return { kind: 'changes_requested', feedback: feedback() };
-      }
-      if (stage.captureAs !== 'plan') return { kind: 'completed' };
-      if (stage.captureFrom !== undefined) {
-        try {
-          return { kind: 'completed', plan: await readPlanFile(worktree, stage.captureFrom) };
-        } catch (e) {
-          if (e instanceof PlanFileError) return { kind: 'failed', reason: `Stage ${name} exited 0 but ${e.message}` };
-          throw e;
-        }
-      }
-      return { kind: 'completed', plan: { text: got.plan!.text(), file: null } };
-    }
-    if (end.code === CHANGES_REQUESTED_EXIT && stage.review) return { kind: 'changes_requested', feedback: feedback() };
-    const how =
-      end.code !== null
-        ? `exited with code ${end.code}`
-        : end.signal !== null
-          ? `was killed by ${end.signal}`
-          : 'lost its exit status (the process runner stopped) and was stopped';
-    const stderr = got.stderrTail.lastLines(STDERR_LINES).trim();
-    const detail = stderr ? `: ${stderr}` : got.stdoutTail.text().trim() ? `; last output: ${got.stdoutTail.lastLines(5).trim()}` : ' (no output)';
-    return { kind: 'failed', reason: `Stage ${name} ${how}${detail}` };
+    const evidence = structured ? structured.evidence(stderrTail.lastLines(STDERR_LINES).trim()) : textEvidence(stdoutTail, stderrTail, plan);
+    return stageOutcome(stage, end, workflow.worktreePath, evidence);
   }
 
   private firstNotGitWarning(workflowId: string): boolean {

@@ -3,14 +3,15 @@ import type { EventDraft, Usage } from '../../../../shared/events';
 import { OutputCollector } from '../outputCollector';
 import { LineSplitter } from './lineSplitter';
 import { StructuredOutput } from './structuredOutput';
-import { recordedLines } from './testSink';
+import { recordedLines } from '../../../../../test/agents/recordedSink';
+import { streamFormat } from '../../agents/registry';
 
 function rig(budgetBytes = 1024 * 1024, format: 'claude-stream-json' | 'codex-json' = 'claude-stream-json', resumed: { sessionId: string; usage: Usage } | null = null) {
   const events: EventDraft[] = [];
   const emit = async (d: EventDraft) => void events.push(d);
   const collector = new OutputCollector({ emit, agent: 'architect', stage: 'plan', budgetBytes, flushMs: 1 });
   const fatal: string[] = [];
-  const out = new StructuredOutput({ format, agent: 'architect', stage: 'plan', cwd: '/tmp/wt', emit, collector, onFatal: (r) => fatal.push(r), resumed });
+  const out = new StructuredOutput({ stream: streamFormat(format)!, agent: 'architect', stage: 'plan', cwd: '/tmp/wt', emit, collector, onFatal: (r) => fatal.push(r), resumed });
   return {
     events,
     fatal,

@@ -1,24 +1,22 @@
-// A stage's stdout in a structured format (`output: claude-stream-json | codex-json`): lines
-// are parsed as they arrive into typed events (agent_message, tool_call, tool_result, usage,
+// A stage's stdout in a CLI's structured format (a stage's `output`, read by that CLI's adapter
+// in core/agents): lines are parsed as they arrive into typed events (agent_message, tool_call, tool_result, usage,
 // system_warning); what does not parse goes on as agent_output through the stage's
 // OutputCollector, whose budget also bounds the typed events. It also keeps what the stage's
 // outcome needs: the final answer, the CLI's own failure message, the session id, and a fatal
 // error (authentication) that must stop the stage at once.
 import type { EventDraft, Usage } from '../../../../shared/events';
 import { usageLine } from '../../../../shared/format';
-import type { StageOutput } from '../../../../shared/pipeline';
-import { EventLogClosedError } from '../../eventLog';
+import type { RecordParser, StreamFormat, StreamSink } from '../../agents/types';
 import { TailBuffer } from '../bytes';
+import { EmitQueue } from '../emitQueue';
 import type { OutputCollector } from '../outputCollector';
-import { ClaudeStreamParser } from './claudeStream';
-import { CodexJsonParser } from './codexJson';
+import { StdoutPlan } from '../planCapture';
+import type { StageEvidence } from '../stageOutcome';
 import { LineSplitter } from './lineSplitter';
-import type { RecordParser, StreamSink } from './types';
-
-export type StructuredFormat = Exclude<StageOutput, 'text'>;
 
 export interface StructuredOutputOptions {
-  format: StructuredFormat;
+  /** The CLI's format, from its adapter. */
+  stream: StreamFormat;
   agent: string;
   stage: string;
   /** The worktree: tool summaries name paths relative to it. */
@@ -44,10 +42,7 @@ export const USAGE_INTERVAL_MS = 500;
 export class StructuredOutput {
   private readonly splitter: LineSplitter;
   private readonly parser: RecordParser;
-  private readonly settled = new Set<Promise<unknown>>();
-  private readonly maxInFlight: number;
-  private inFlight = 0;
-  private paused = false;
+  private readonly queue: EmitQueue;
   private silenced = false;
   private lastUsage = '';
   private usageTimer: NodeJS.Timeout | null = null;
@@ -68,7 +63,13 @@ export class StructuredOutput {
   sessionUsage: Usage | null = null;
 
   constructor(private readonly o: StructuredOutputOptions) {
-    this.maxInFlight = o.maxInFlight ?? 64;
+    this.queue = new EmitQueue({
+      emit: o.emit,
+      maxInFlight: o.maxInFlight ?? 64,
+      onPressure: (paused) => this.o.onPressure?.(paused),
+      onClosed: () => this.silence(),
+      onLost: () => this.lost++,
+    });
     const sink: StreamSink = {
       event: (d) => this.send({ ...d, agent: this.o.agent }),
       usage: (u) => this.onUsage(u),
@@ -83,7 +84,7 @@ export class StructuredOutput {
       },
       unknown: (line) => this.passThrough(Buffer.from(`${line}\n`)),
     };
-    this.parser = o.format === 'claude-stream-json' ? new ClaudeStreamParser(sink, o.cwd, o.resumed?.usage) : new CodexJsonParser(sink, o.cwd);
+    this.parser = o.stream.parser(sink, { cwd: o.cwd, resumedUsage: o.resumed?.usage ?? null });
     this.splitter = new LineSplitter({ line: (l) => this.line(l), raw: (b) => this.passThrough(b) });
   }
 
@@ -96,13 +97,38 @@ export class StructuredOutput {
     if (!this.silenced) this.splitter.end();
     this.reportUsage();
     if (this.records === 0 && this.textLines > 0 && !this.silenced) {
-      this.send({ agent: 'system', type: 'system_warning', message: `Stage ${this.o.stage}: ${formatHint(this.o.format)}`, data: { stage: this.o.stage, reason: 'not_structured' } });
+      this.send({ agent: 'system', type: 'system_warning', message: `Stage ${this.o.stage}: ${formatHint(this.o.stream)}`, data: { stage: this.o.stage, reason: 'not_structured' } });
     }
-    await Promise.allSettled([...this.settled]);
+    await this.queue.settle();
     if (this.lost > 0 && !this.silenced) {
       this.send({ agent: 'system', type: 'system_warning', message: `Stage ${this.o.stage}: ${this.lost} event(s) of the agent's stream could not be recorded`, data: { stage: this.o.stage, reason: 'output_lost', lostEvents: this.lost } });
-      await Promise.allSettled([...this.settled]);
+      await this.queue.settle();
     }
+  }
+
+  /**
+   * What the stage's outcome is read from: the CLI's final answer (never the raw stream), its own
+   * failure, the session; `stderr` is the last lines of the stage's stderr.
+   */
+  evidence(stderr: string): StageEvidence {
+    const answer = (this.answer ?? '').trim();
+    const session = this.sessionId ? { sessionId: this.sessionId, ...(this.sessionUsage ? { sessionUsage: this.sessionUsage } : {}) } : {};
+    return {
+      stderr,
+      lastOutput: this.textTail.lastLines(5).trim(),
+      verdict: answer,
+      plan: () => {
+        if (!answer) {
+          const why = this.records === 0 ? `: ${formatHint(this.o.stream)}` : '';
+          return { missing: `its agent gave no final answer to capture as the plan${why}` };
+        }
+        const plan = new StdoutPlan(); // bounded like a plan read from stdout
+        plan.push(Buffer.from(answer));
+        return { text: plan.text() };
+      },
+      failure: this.fatal ?? (this.failure ? `Stage ${this.o.stage} failed: ${this.failure}` : null),
+      session,
+    };
   }
 
   /** Nothing more goes to the log (the workflow was cancelled). */
@@ -110,7 +136,7 @@ export class StructuredOutput {
     this.silenced = true;
     if (this.usageTimer) clearTimeout(this.usageTimer);
     this.usageTimer = null;
-    this.setPaused(false);
+    this.queue.release();
   }
 
   private line(text: string): void {
@@ -176,33 +202,13 @@ export class StructuredOutput {
     // Errors and usage always go through; the rest shares the stage's output budget.
     const essential = draft.type === 'usage' || draft.type === 'system_error';
     if (!this.o.collector.charge(bytes) && !essential) return;
-    this.inFlight++;
-    if (this.inFlight >= this.maxInFlight) this.setPaused(true);
-    const done: Promise<unknown> = this.o
-      .emit(draft)
-      .catch((e: unknown) => {
-        if (e instanceof EventLogClosedError) return this.silence();
-        this.lost++;
-      })
-      .finally(() => {
-        this.settled.delete(done);
-        this.inFlight--;
-        if (this.inFlight <= this.maxInFlight / 2) this.setPaused(false);
-      });
-    this.settled.add(done);
-  }
-
-  private setPaused(paused: boolean): void {
-    if (this.paused === paused) return;
-    this.paused = paused;
-    this.o.onPressure?.(paused);
+    this.queue.send(draft);
   }
 }
 
 /** Why a structured stage saw no records, and the flags that fix it. */
-export function formatHint(format: StructuredFormat): string {
-  const flags = format === 'claude-stream-json' ? '`claude -p … --output-format stream-json --verbose`' : '`codex exec --json …`';
-  return `its output is ${format}, but no record of that format came on stdout; does its run have ${flags}?`;
+export function formatHint(stream: StreamFormat): string {
+  return `its output is ${stream.format}, but no record of that format came on stdout; does its run have ${stream.flags}?`;
 }
 
 function subtract(a: Usage, b: Usage): Usage {

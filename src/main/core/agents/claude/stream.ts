@@ -9,8 +9,8 @@
 // before this run, so the live figures between results are on the same footing.
 // Record shapes as written by Claude Code 2.1.332 (test/agents/recorded/claude-*.jsonl).
 import type { Usage } from '../../../../shared/events';
-import type { RecordParser, StreamSink } from './types';
-import { MAX_TOOL_OUTPUT_CHARS, oneLine, splitMessage, toolCallSummary, toolResultSummary, truncate, truncateValue } from './summaries';
+import type { RecordParser, StreamSink } from '../types';
+import { MAX_TOOL_OUTPUT_CHARS, oneLine, splitMessage, toolCallSummary, toolResultSummary, truncate, truncateValue } from '../summaries';
 
 export const CLAUDE = 'Claude Code';
 

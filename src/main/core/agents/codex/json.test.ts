@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { CodexJsonParser, innerCommand } from './codexJson';
-import { feed, RecordingSink, recordedLines } from './testSink';
+import { CodexJsonParser, innerCommand } from './json';
+import { feed, RecordingSink, recordedLines } from '../../../../../test/agents/recordedSink';
 
 describe('Codex CLI exec --json (recorded from codex 0.171.0)', () => {
   it('turns a run into messages, a command with its result, usage, the thread and the last message as answer', () => {

@@ -1,10 +1,11 @@
-// Test support: a StreamSink that records every call, and the recorded real CLI streams.
+// Test support for the agent parsers: a StreamSink that records every call, and the streams
+// recorded from the real CLIs (test/agents/recorded/).
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { EventDraft, Usage } from '../../../../shared/events';
-import type { RecordParser, StreamSink } from './types';
+import type { EventDraft, Usage } from '../../src/shared/events';
+import type { RecordParser, StreamSink } from '../../src/main/core/agents/types';
 
-export const RECORDED = fileURLToPath(new URL('../../../../../test/agents/recorded/', import.meta.url));
+export const RECORDED = fileURLToPath(new URL('./recorded/', import.meta.url));
 
 export function recordedLines(name: string): string[] {
   return readFileSync(`${RECORDED}${name}`, 'utf8').split('\n').filter(Boolean);

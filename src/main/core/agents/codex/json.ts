@@ -13,8 +13,8 @@
 //   error {message} ("Reconnecting... n/m (…)")          -> system_warning, or fatal (401/403)
 // Shapes as written by Codex CLI 0.171.0 (test/agents/recorded/codex-*.jsonl).
 import type { Usage } from '../../../../shared/events';
-import type { RecordParser, StreamSink } from './types';
-import { displayPath, MAX_TOOL_OUTPUT_CHARS, oneLine, splitMessage, toolResultSummary, truncate, truncateValue } from './summaries';
+import type { RecordParser, StreamSink } from '../types';
+import { displayPath, MAX_TOOL_OUTPUT_CHARS, oneLine, splitMessage, toolResultSummary, truncate, truncateValue } from '../summaries';
 
 export const CODEX = 'Codex CLI';
 

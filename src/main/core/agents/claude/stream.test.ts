@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ClaudeStreamParser } from './claudeStream';
-import { feed, RecordingSink, recordedLines } from './testSink';
+import { ClaudeStreamParser } from './stream';
+import { feed, RecordingSink, recordedLines } from '../../../../../test/agents/recordedSink';
 
 describe('Claude Code stream-json (recorded from claude 2.1.332)', () => {
   it('turns a run into messages, a tool call with its result, usage with cost, the session and the answer', () => {
