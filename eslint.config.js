@@ -117,7 +117,7 @@ const layersRule = {
       layer: "Layer {{layer}} may not import '{{spec}}' ({{layer}}: {{why}}). It may import: {{allowed}}. See docs/architecture.md.",
       noLayer: '{{file}} belongs to no layer: add its folder to LAYERS in eslint.config.js (docs/architecture.md).',
       testCode: "Production code may not import test code ('{{spec}}'): *.test.ts, testing.ts and testing/ are for tests only.",
-      worker: "A worker file is started with `new Worker(url)`, never imported ('{{spec}}').",
+      worker: "A worker file is started as a worker (`new Worker(url)`, or electron-vite's `?nodeWorker`), never imported ('{{spec}}').",
       runtimePath: "src/ never reads scripts/ or test/ at run time: '{{spec}}' is {{target}} (ship the data with the code, or move this file to test/).",
     },
   },
@@ -133,13 +133,16 @@ const layersRule = {
     const allow = isTest ? [...layer.allow, ...TEST_ALLOW] : layer.allow;
     const toRepo = (spec) => relative(context.cwd, resolve(dirname(context.filename), spec)).split(sep).join('/');
 
-    function check(node, spec, typeOnly, names = null) {
-      spec = spec.replace(/\?.*$/, ''); // Vite's ?raw / ?url suffixes
+    function check(node, written, typeOnly, names = null) {
+      const spec = written.replace(/\?.*$/, ''); // Vite's ?raw / ?url / ?nodeWorker suffixes
       const target = spec.startsWith('.') ? toRepo(spec) : null;
       if (!isTest && target !== null && glob(target.replace(EXTENSION, ''), TEST_CODE.map((g) => g.replace(/\.tsx?$/, '')))) {
         return context.report({ node, messageId: 'testCode', data: { spec } });
       }
-      if (!isTest && /\.worker(?:\.[cm]?[jt]s)?$/.test(spec)) return context.report({ node, messageId: 'worker', data: { spec } });
+      // electron-vite's `?nodeWorker` / `?modulePath` give a constructor or a path; they do not run it.
+      if (!isTest && /\.worker(?:\.[cm]?[jt]s)?$/.test(spec) && !/\?(?:nodeWorker|modulePath)$/.test(written)) {
+        return context.report({ node, messageId: 'worker', data: { spec } });
+      }
       const candidates = typeOnly ? [...allow, ...(layer.types ?? [])] : allow;
       if (candidates.some((entry) => allows(entry, { spec, target, names }))) return;
       context.report({ node, messageId: 'layer', data: { layer: layer.name, spec, why: layer.why, allowed: allow.map(describe).join(', ') } });

@@ -68,8 +68,9 @@ const LAYERS: Layer[] = [
       "export const all = [readFileSync, join, Database, z, EventBus, x] as unknown as Workflow;",
   },
   {
+    // The two workers of core/process and core/store, each with its sibling *Protocol.ts.
     layer: 'core worker',
-    file: 'src/main/core/process/planted.worker.ts',
+    file: 'src/main/core/process/processRunner.worker.ts',
     forbidden: [
       ["import 'electron';", refusal('core worker', 'electron')],
       ["import '../orchestrator';", refusal('core worker', '../orchestrator')],
@@ -80,12 +81,23 @@ const LAYERS: Layer[] = [
     ],
     allowed:
       "import { parentPort } from 'node:worker_threads';\nimport Database from 'better-sqlite3';\nimport { EMPTY_USAGE } from '../../../shared/events';\n" +
-      "import { RUN } from './plantedProtocol';\nimport type { Message } from './plantedProtocol.ts';\n" +
+      "import { RUN } from './processRunnerProtocol';\nimport type { Message } from './processRunnerProtocol.ts';\n" +
       'export const all: unknown[] = [parentPort, Database, EMPTY_USAGE, RUN] as Message[];',
   },
   {
+    layer: 'core worker',
+    file: 'src/main/core/store/checkpoint.worker.ts',
+    forbidden: [
+      ["import { Checkpointer } from './checkpointer';", refusal('core worker', './checkpointer')],
+      ["import '../process/processRunnerProtocol';", refusal('core worker', '../process/processRunnerProtocol')],
+    ],
+    allowed:
+      "import { parentPort } from 'node:worker_threads';\nimport Database from 'better-sqlite3';\nimport { CHECKPOINT, type CheckpointMessage } from './checkpointProtocol';\n" +
+      'export const all: unknown[] = [parentPort, Database, CHECKPOINT] as CheckpointMessage[];',
+  },
+  {
     layer: 'core protocol',
-    file: 'src/main/core/process/plantedProtocol.ts',
+    file: 'src/main/core/process/processRunnerProtocol.ts',
     forbidden: [
       ["import 'node:fs';", refusal('core protocol', 'node:fs')],
       ["import { execFile } from '../exec';", refusal('core protocol', '../exec')],
@@ -260,10 +272,15 @@ describe('src/ and test code', () => {
     ]);
   });
 
-  it('a worker file is started with new Worker(url), never imported by production code', async () => {
+  it('a worker file is started as a worker, never imported by production code', async () => {
     expect(await layerMessages('src/main/core/process/planted.ts', "import '../store/checkpoint.worker';")).toEqual([
-      "A worker file is started with `new Worker(url)`, never imported ('../store/checkpoint.worker').",
+      "A worker file is started as a worker (`new Worker(url)`, or electron-vite's `?nodeWorker`), never imported ('../store/checkpoint.worker').",
     ]);
-    expect(await layerMessages('src/main/core/process/planted.ts', "export const W = new URL('./processRunner.worker.ts', import.meta.url);")).toEqual([]);
+    const started =
+      "import createRunner from './processRunner.worker?nodeWorker';\nimport checkpointPath from '../store/checkpoint.worker.ts?modulePath';\n" +
+      "export const all = [createRunner, checkpointPath, new URL('./processRunner.worker.ts', import.meta.url)];";
+    expect(await layerMessages('src/main/core/process/planted.ts', started)).toEqual([]);
+    // Its own tests may import it.
+    expect(await layerMessages('src/main/core/process/processRunner.test.ts', "import './processRunner.worker';")).toEqual([]);
   });
 });
