@@ -95,12 +95,12 @@ const EXTENSION = /\.(?:[cm]?[jt]sx?)$/;
 
 const glob = (path, patterns) => patterns.some((p) => minimatch(path, p, { dot: true }));
 const packageOf = (spec) => spec.split('/').slice(0, spec.startsWith('@') ? 2 : 1).join('/');
-const describe = (entry) => (entry === NODE ? 'Node built-ins' : typeof entry === 'string' ? entry : `${entry.from} {${entry.names.join(', ')}}`);
+const label = (entry) => (entry === NODE ? 'Node built-ins' : typeof entry === 'string' ? entry : `${entry.from} {${entry.names.join(', ')}}`);
 
 /** Does `entry` allow importing `spec` (resolved to `target` when relative) with these names? */
 function allows(entry, { spec, target, names }) {
   if (entry === NODE) return isBuiltin(spec);
-  if (typeof entry !== 'string') return spec === entry.from && names !== null && names.every((n) => entry.names.includes(n));
+  if (typeof entry !== 'string') return spec === entry.from && names !== null && names.length > 0 && names.every((n) => entry.names.includes(n));
   if (entry.startsWith('./')) return !spec.slice(2).includes('/') && minimatch(spec.replace(EXTENSION, ''), entry);
   if (entry.startsWith('src/') || entry.startsWith('scripts/')) {
     const path = target?.replace(EXTENSION, '');
@@ -145,7 +145,7 @@ const layersRule = {
       }
       const candidates = typeOnly ? [...allow, ...(layer.types ?? [])] : allow;
       if (candidates.some((entry) => allows(entry, { spec, target, names }))) return;
-      context.report({ node, messageId: 'layer', data: { layer: layer.name, spec, why: layer.why, allowed: allow.map(describe).join(', ') } });
+      context.report({ node, messageId: 'layer', data: { layer: layer.name, spec, why: layer.why, allowed: [allow.map(label).join(', '), ...(layer.types ? [`types also from ${layer.types.map(label).join(', ')}`] : [])].join('; ') } });
     }
     const literal = (node) => (node?.type === 'Literal' && typeof node.value === 'string' ? node.value : null);
     const isMetaUrl = (node) => node?.type === 'MemberExpression' && node.object.type === 'MetaProperty' && node.property.name === 'url';

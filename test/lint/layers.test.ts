@@ -186,6 +186,7 @@ const LAYERS: Layer[] = [
       ["import 'node:fs';", refusal('preload', 'node:fs')],
       ["import { shell } from 'electron';", refusal('preload', 'electron')],
       ["import * as electron from 'electron';", refusal('preload', 'electron')],
+      ["import 'electron';", refusal('preload', 'electron')],
       ["import '../main/core/bus';", refusal('preload', '../main/core/bus')],
       ["import '../renderer/src/client';", refusal('preload', '../renderer/src/client')],
     ],
