@@ -10,7 +10,7 @@ import { minimatch } from 'minimatch';
 
 // ---- The layers. First match wins, so the narrower globs come first. ----------------------------
 // Allow entries: '#node' (Node built-ins), a package name, { from, names } (only those named
-// imports of a package), 'src/…' or 'scripts/…' (a glob on the imported file, from the repo root),
+// imports of a package), 'src/…', 'scripts/…' or 'test/…' (a glob on the imported file, from the repo root),
 // './…' (a glob on a same-folder import as written). `types` adds what `import type` may reach.
 const NODE = '#node';
 const SHARED = 'src/shared/**';
@@ -88,9 +88,10 @@ const LAYERS = [
 ];
 
 // Test code beside the code it tests: run by Vitest in Node, never built into the app. It may
-// also use Vitest and Node (a renderer test reads the CSS files); production code never imports it.
+// also use Vitest, Node (a renderer test reads the CSS files) and the helpers and recordings of
+// test/ (the agents' parser tests replay test/agents/recorded); production code never imports it.
 const TEST_CODE = ['src/**/*.test.ts', 'src/**/*.test.tsx', 'src/**/testing.ts', 'src/**/testing/**'];
-const TEST_ALLOW = ['vitest', NODE];
+const TEST_ALLOW = ['vitest', NODE, 'test/**'];
 const EXTENSION = /\.(?:[cm]?[jt]sx?)$/;
 
 const glob = (path, patterns) => patterns.some((p) => minimatch(path, p, { dot: true }));
@@ -102,7 +103,7 @@ function allows(entry, { spec, target, names }) {
   if (entry === NODE) return isBuiltin(spec);
   if (typeof entry !== 'string') return spec === entry.from && names !== null && names.length > 0 && names.every((n) => entry.names.includes(n));
   if (entry.startsWith('./')) return !spec.slice(2).includes('/') && minimatch(spec.replace(EXTENSION, ''), entry);
-  if (entry.startsWith('src/') || entry.startsWith('scripts/')) {
+  if (/^(?:src|scripts|test)\//.test(entry)) {
     const path = target?.replace(EXTENSION, '');
     return path !== undefined && (minimatch(path, entry) || minimatch(`${path}/index`, entry)); // `../shared` is its index
   }
@@ -130,7 +131,7 @@ const layersRule = {
       return {};
     }
     const isTest = glob(file, TEST_CODE);
-    const allow = isTest ? [...layer.allow, ...TEST_ALLOW] : layer.allow;
+    const allow = isTest ? [...new Set([...layer.allow, ...TEST_ALLOW])] : layer.allow;
     const toRepo = (spec) => relative(context.cwd, resolve(dirname(context.filename), spec)).split(sep).join('/');
 
     function check(node, written, typeOnly, names = null) {

@@ -254,7 +254,7 @@ describe('src/ and test code', () => {
     expect(await layerMessages('src/main/serve.ts', "export const D = new URL('../../out/renderer', import.meta.url);")).toEqual([]);
   });
 
-  it('test code beside the code may use Vitest and Node, and read fixtures under test/; production code may not import it', async () => {
+  it('test code beside the code may use Vitest, Node and test/; production code may not import it', async () => {
     const test = "import { readFileSync } from 'node:fs';\nimport { it } from 'vitest';\nimport { bus } from './planted';\n" +
       "export const all = [readFileSync, it, bus, new URL('../../../../test/fixtures/agents/', import.meta.url)];";
     expect(await layerMessages('src/renderer/src/lib/planted.test.ts', test)).toEqual([]);
@@ -267,9 +267,10 @@ describe('src/ and test code', () => {
         `Production code may not import test code ('${spec}'): *.test.ts, testing.ts and testing/ are for tests only.`,
       ]);
     }
-    // A test beside the code may not import from test/ either: shared helpers live in src's testing modules.
-    expect(await layerMessages('src/main/core/planted.test.ts', "import '../../../test/wire/helpers';")).toEqual([
-      expect.stringMatching(refusal('core', '../../../test/wire/helpers')),
+    // A test beside the code may use the helpers of test/ (the recorded agent streams); production code may not.
+    expect(await layerMessages('src/main/core/agents/planted.test.ts', "import { recordedLines } from '../../../../test/agents/recordedSink';\nexport const r = recordedLines;")).toEqual([]);
+    expect(await layerMessages('src/main/core/agents/planted.ts', "import '../../../../test/agents/recordedSink';")).toEqual([
+      expect.stringMatching(refusal('core', '../../../../test/agents/recordedSink')),
     ]);
   });
 
