@@ -1,11 +1,12 @@
 // Carries out `npm start` (decision: ./startMode.ts). Loaded by scripts/start.mjs once the Node
-// version is known to be supported. Desktop: electron-vite builds and runs the app. Headless: the
-// server of `npm run serve`, on the desktop app's data folder, with its address opened in a browser
-// where the desktop has one. Ctrl-C stops either cleanly (the signal is passed on, then awaited).
+// version is known to be supported; the script also says whether Electron's binary is there
+// (scripts/electron-binary.mjs, shared with `npm run test:electron`), since src/ never imports
+// scripts/. Desktop: electron-vite builds and runs the app. Headless: the server of `npm run serve`,
+// on the desktop app's data folder, with its address opened in a browser where the desktop has one.
+// Ctrl-C stops either cleanly (the signal is passed on, then awaited).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { electronBinaryPresent } from '../../../scripts/electron-binary.mjs';
 import { desktopDataDir } from '../core/dataDir';
 import { findProgram } from '../core/pipeline/programLookup';
 import { browserOpener, decideStart, parseStartArgs, StartUsageError, type StartFacts, type StartFlags } from './startMode';
@@ -72,7 +73,7 @@ async function runHeadless(root: string, flags: StartFlags): Promise<number> {
   return exited;
 }
 
-export async function runStart(argv: readonly string[], root: string): Promise<number> {
+export async function runStart(argv: readonly string[], root: string, electronBinary: boolean): Promise<number> {
   let flags: StartFlags;
   try {
     flags = parseStartArgs(argv);
@@ -83,7 +84,7 @@ export async function runStart(argv: readonly string[], root: string): Promise<n
     }
     throw e;
   }
-  const facts: StartFacts = { platform: process.platform, env: process.env, electronBinary: electronBinaryPresent(root) };
+  const facts: StartFacts = { platform: process.platform, env: process.env, electronBinary };
   for (;;) {
     const decision = decideStart(flags, facts);
     switch (decision.kind) {

@@ -22,7 +22,7 @@ import {
 import { createCore, type Core } from '../core/createCore';
 import { userDataOverride } from '../core/dataDir';
 import { checkGit } from '../core/git';
-import { bindElectronIpc, type IpcBinding } from '../transport/ipc';
+import { bindElectronIpc, type IpcBinding } from './ipc';
 import type { Handlers } from '../transport/handlers';
 import type { MenuSpec } from './actions';
 import { NAVIGATE_CHANNEL, ShellController, type NavigateMessage } from './controller';

@@ -4,7 +4,6 @@
 // The colours and the tints are read from the stylesheets themselves, so a new tint or a changed
 // colour is checked without touching this test.
 // Vitest runs in Node and hands stylesheets to tests as empty modules, so they are read as files.
-// eslint-disable-next-line no-restricted-imports
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { contrast, mix, parseHex, type Rgb } from '../lib/contrast';

@@ -1,10 +1,11 @@
-// The thin Electron layer of the IPC binding: the only transport file that loads `electron`.
-// The desktop shell (src/main/index.ts) calls bindElectronIpc once the window exists.
+// Electron's side of the IPC binding: hands the real `ipcMain` to transport/ipcBinding.ts, which
+// stays Electron-free (transport is shared with the headless server, which never loads Electron).
+// The desktop shell (./desktop.ts) calls bindElectronIpc once the window exists.
 import { ipcMain, type WebContents } from 'electron';
-import { bindIpc, rendererOriginCheck, type BindIpcOptions, type IpcBinding, type WebContentsLike } from './ipcBinding';
+import { bindIpc, rendererOriginCheck, type BindIpcOptions, type IpcBinding, type WebContentsLike } from '../transport/ipcBinding';
 
-export { rendererOriginCheck } from './ipcBinding';
-export type { IpcBinding } from './ipcBinding';
+export { rendererOriginCheck } from '../transport/ipcBinding';
+export type { IpcBinding } from '../transport/ipcBinding';
 
 export function bindElectronIpc(
   options: Omit<BindIpcOptions, 'ipcMain' | 'getWebContents' | 'isTrustedOrigin'> & {
