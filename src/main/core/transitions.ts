@@ -118,7 +118,8 @@ export class Transitions {
           message: `Approval required at ${gate.name}`,
           data: { plan: state.plan, planFile: state.planFile, stage: gate.name },
         });
-        const next = this.apply(tx, rec, ['in_progress'], 'blocked', { currentStage: gate.name, stageIndex: gate.index, runState: { ...state, gateEventId: event.id } }, []);
+        const changes = { currentStage: gate.name, stageIndex: gate.index, runState: { ...state, gateEventId: event.id } };
+        const next = this.apply(tx, rec, ['in_progress'], 'blocked', changes, []);
         if (!next) throw new LostRace(); // rolls the event back with it
         return next;
       });
@@ -197,7 +198,14 @@ export class Transitions {
     });
   }
 
-  private move(rec: WorkflowRecord, from: readonly WorkflowStatus[], to: WorkflowStatus, changes: TransitionChanges, events: EventDraft[]): WorkflowRecord | null {
+  /** One transition in its own transaction (or the caller's, if one is open). */
+  private move(
+    rec: WorkflowRecord,
+    from: readonly WorkflowStatus[],
+    to: WorkflowStatus,
+    changes: TransitionChanges,
+    events: EventDraft[],
+  ): WorkflowRecord | null {
     return this.log.transaction((tx) => this.apply(tx, rec, from, to, changes, events));
   }
 
