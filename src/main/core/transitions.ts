@@ -108,7 +108,10 @@ export class Transitions {
     });
   }
 
-  /** Rule 6: the workflow waits at its gate; the approval_required event's id is the answer's correlationId. */
+  /**
+   * Rule 6: the workflow waits at its gate; the approval_required event's id is the answer's
+   * correlationId. Its own transaction (never inside another): a lost race rolls the event back.
+   */
   blockAtGate(rec: WorkflowRecord, gate: { name: string; index: number }, state: RunState): WorkflowRecord | null {
     try {
       return this.log.transaction((tx) => {
