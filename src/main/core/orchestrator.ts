@@ -1,7 +1,7 @@
-// The orchestrator: the domain rules of DESIGN.md §1 in one place. It owns the workflow
-// lifecycle (start, queue, approve, reject, cancel, recovery) and walks each workflow's
-// pipeline, handing command stages to a StageExecutor. The writes that move a workflow are in
-// transitions.ts, budgets in budget.ts; the database is opened by store/storage.ts.
+// The orchestrator: the workflow lifecycle of DESIGN.md §1 (start, queue, approve, reject,
+// cancel, recovery, the worktree map) and the walk of each workflow's pipeline, handing command
+// stages to a StageExecutor. Every write that moves a workflow is a named operation of
+// transitions.ts; budgets are budget.ts's; the database and its stores come from store/storage.ts.
 import { randomUUID } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import { basename, isAbsolute, resolve } from 'node:path';
@@ -17,9 +17,9 @@ import { EventLog } from './eventLog';
 import { MAX_REPLANS, afterStage, replanTarget, sessionToResume, stepAt, type Step } from './pipelineWalker';
 import { systemReaper } from './reaper';
 import type { PipelineSource, ProcessReaper, StageExecutor, StageOutcome } from './runner';
-import { openStorage, type Storage, type StorageOptions } from './store/storage';
 import type { EventStore } from './store/eventStore';
 import type { ProcessStore } from './store/processStore';
+import { openStorage, type Storage, type StorageOptions } from './store/storage';
 import type { RunState, WorkflowRecord, WorkflowStore } from './store/workflowStore';
 import { Transitions } from './transitions';
 
