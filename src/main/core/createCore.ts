@@ -44,13 +44,19 @@ export function repoServiceFor(orchestrator: Orchestrator, db: Database.Database
 
 export function createCore(options: CoreOptions): Core {
   const storage = openStorage(options.dataDir, { durability: options.durability });
-  const orchestrator = new Orchestrator({
-    storage,
-    executor: options.executor ?? new ProcessExecutor(),
-    pipelines: options.pipelines ?? new FilePipelineSource(),
-    reaper: options.reaper,
-    now: options.now,
-  });
+  let orchestrator: Orchestrator;
+  try {
+    orchestrator = new Orchestrator({
+      storage,
+      executor: options.executor ?? new ProcessExecutor(),
+      pipelines: options.pipelines ?? new FilePipelineSource(),
+      reaper: options.reaper,
+      now: options.now,
+    });
+  } catch (e) {
+    void storage.close(); // recovery failed: do not leave the checkpoint worker holding the process
+    throw e;
+  }
   return {
     orchestrator,
     repos: repoServiceFor(orchestrator, storage.db, options.now),
