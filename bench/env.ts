@@ -2,16 +2,24 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type Database from 'better-sqlite3';
 import { Orchestrator } from '../src/main/core/orchestrator';
 import type { Durability } from '../src/main/core/store/database';
+import { openStorage, type Storage } from '../src/main/core/store/storage';
 import { InProcessExecutor, hang } from '../src/main/core/testing/inProcessExecutor';
 import { STANDARD_STAGES, StaticPipelines } from '../src/main/core/testing/staticPipelines';
+
+/** An orchestrator and the storage it runs on (which its close() closes). */
+export interface Opened {
+  orch: Orchestrator;
+  storage: Storage;
+}
 
 export interface BenchEnv {
   dir: string;
   dataDir: string;
   worktree(name: string): string;
-  open(durability?: Durability): Orchestrator;
+  open(durability?: Durability): Opened;
   cleanup(): void;
 }
 
@@ -28,17 +36,19 @@ export function benchEnv(): BenchEnv {
       mkdirSync(p, { recursive: true });
       return p;
     },
-    open: (durability) => Orchestrator.open({ dataDir, executor, pipelines, durability }),
+    open: (durability) => {
+      const storage = openStorage(dataDir, { durability });
+      return { storage, orch: new Orchestrator({ storage, executor, pipelines }) };
+    },
     cleanup: () => rmSync(dir, { recursive: true, force: true }),
   };
 }
 
 /** Inserts workflow rows directly (fixtures for lookups and cold starts). */
 export function insertWorkflows(
-  orch: Orchestrator,
+  db: Database.Database,
   rows: { id: string; worktreePath: string; status: string; completedAt?: string; stageIndex?: number; runState?: string }[],
 ): void {
-  const db = orch.database;
   const stmt = db.prepare(
     `INSERT INTO workflows (id, issue_id, title, description, worktree_path, worktree_name, pipeline_json, status, created_at, completed_at, stage_index, run_state_json, current_stage)
      VALUES (@id, @id, '', '', @worktreePath, 'wt', @pipeline, @status, '2026-11-01T00:00:00.000Z', @completedAt, @stageIndex, @runState, @stage)`,

@@ -3,8 +3,9 @@ import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import Database from 'better-sqlite3';
-import { DB_FILE_NAME, Orchestrator } from '../../src/main/core/orchestrator';
+import { Orchestrator } from '../../src/main/core/orchestrator';
 import { openDatabase, type Durability } from '../../src/main/core/store/database';
+import { DB_FILE_NAME, openStorage } from '../../src/main/core/store/storage';
 import { InProcessExecutor, hang } from '../../src/main/core/testing/inProcessExecutor';
 import { STANDARD_STAGES, StaticPipelines } from '../../src/main/core/testing/staticPipelines';
 import { benchEnv, insertWorkflows } from '../env';
@@ -58,12 +59,12 @@ function rawInsertRate(durability: Durability, n: number, batch: number, workflo
  */
 async function ingestRate(durability: Durability, workflows: number, perWorkflow: number, awaitEach = true): Promise<number> {
   const env = benchEnv();
-  const orch = env.open(durability);
+  const { orch, storage } = env.open(durability);
   try {
     orch.updateSettings({ maxConcurrent: 100 });
     const ids: string[] = [];
     for (let i = 0; i < workflows; i++) ids.push((await orch.start({ worktreePath: env.worktree(`w${i}`), issueId: `P1-${i}` })).id);
-    await orch.checkpointsInWorker(); // steady state: not while the checkpoint worker is still starting
+    await storage.checkpointsInWorker(); // steady state: not while the checkpoint worker is still starting
     const emit = (id: string) => orch.emit(id, { agent: 'developer', type: 'agent_output', message: EVENT_MESSAGE });
     const t0 = performance.now();
     if (awaitEach) {
@@ -151,13 +152,13 @@ export async function p2(s: Sizes): Promise<Figure[]> {
   const medians: Record<number, number> = {};
   for (const active of [5, 50, 500]) {
     const env = benchEnv();
-    let orch = env.open();
+    const fixture = env.open();
     const rows = [];
     for (let i = 0; i < 10_000; i++) rows.push({ id: `old-${i}`, worktreePath: `/bench/old/${i % 700}`, status: 'completed', completedAt: '2026-11-01T00:00:00.000Z' });
     for (let i = 0; i < active; i++) rows.push({ id: `live-${i}`, worktreePath: `/bench/live/${i}`, status: 'blocked' });
-    insertWorkflows(orch, rows);
-    await orch.close({ cancelRunning: false });
-    orch = env.open();
+    insertWorkflows(fixture.storage.db, rows);
+    await fixture.orch.close({ cancelRunning: false });
+    const { orch } = env.open();
     const paths = Array.from({ length: active }, (_, i) => `/bench/live/${i}`);
     const reference = new Map(paths.map((p, i) => [p, `live-${i}`]));
     const timeIt = (fn: (p: string) => unknown) => {
@@ -188,16 +189,16 @@ export async function p3(s: Sizes): Promise<Figure[]> {
   const n = s.quick ? 300 : 2000;
   const one = async () => {
     const env = benchEnv();
-    let orch = env.open();
+    const fixture = env.open();
     const gate = '{"plan":"p","planFile":null,"feedback":null,"revisions":{},"replans":0,"gateEventId":"g"}';
     insertWorkflows(
-      orch,
+      fixture.storage.db,
       Array.from({ length: n }, (_, i) => ({ id: `b${i}`, worktreePath: `/bench/p3/${i}`, status: 'blocked', stageIndex: 1, runState: gate })),
     );
-    await orch.close({ cancelRunning: false });
-    orch = env.open();
+    await fixture.orch.close({ cancelRunning: false });
+    const { orch, storage } = env.open();
     // Steady state, as an approval meets it: not while the checkpoint worker is still starting.
-    await orch.checkpointsInWorker();
+    await storage.checkpointsInWorker();
     const t0 = performance.now();
     for (let i = 0; i < n; i++) orch.approve(`b${i}`);
     const us = ((performance.now() - t0) * 1000) / n;
@@ -258,18 +259,19 @@ export async function p7(s: Sizes): Promise<Figure[]> {
   const template = join(env.dir, 'template');
   mkdirSync(template, { recursive: true });
   // Build the database once: ended workflows (a few beyond retention), some interrupted, some blocked.
-  const orch = Orchestrator.open({ dataDir: template, executor: new InProcessExecutor({ implement: hang }), pipelines: new StaticPipelines({ default: STANDARD_STAGES }) });
+  const storage = openStorage(template);
+  const orch = new Orchestrator({ storage, executor: new InProcessExecutor({ implement: hang }), pipelines: new StaticPipelines({ default: STANDARD_STAGES }) });
   const rows = Array.from({ length: workflows }, (_, i) => ({
     id: `w${i}`,
     worktreePath: `/bench/p7/${i}`,
     status: i < 5 ? 'in_progress' : i < 10 ? 'blocked' : 'completed',
     completedAt: i < 10 ? undefined : i < 20 ? '2020-01-01T00:00:00.000Z' : new Date().toISOString(),
   }));
-  insertWorkflows(orch, rows);
-  const ins = orch.database.prepare(
+  insertWorkflows(storage.db, rows);
+  const ins = storage.db.prepare(
     `INSERT INTO events (workflow_id, sequence, id, timestamp, agent, type, message) VALUES (?, ?, ?, '2026-11-01T00:00:00.000Z', 'developer', 'agent_output', ?)`,
   );
-  orch.database.transaction(() => {
+  storage.db.transaction(() => {
     for (const r of rows) for (let q = 1; q <= perWorkflow; q++) ins.run(r.id, q, `${r.id}-${q}`, EVENT_MESSAGE);
   })();
   await orch.close({ cancelRunning: false });

@@ -32,7 +32,7 @@ beforeAll(async () => {
   fx = await startFixture({
     core: (h) => ({
       orchestrator: h.orch,
-      repos: repoServiceFor(h.orch),
+      repos: repoServiceFor(h.orch, h.storage.db),
     }),
   });
   // Some data to read: one blocked workflow, one completed, one running (held in its stage).

@@ -150,7 +150,7 @@ export class RawClient {
 
 /** A digest of every row of every table of the database (the fuzz test's "unchanged"). */
 export function databaseDigest(h: Harness): string {
-  const db = h.orch.database;
+  const db = h.storage.db;
   const tables = db.prepare("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name").all() as { name: string }[];
   const hash = createHash('sha256');
   for (const { name } of tables) {

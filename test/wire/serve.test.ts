@@ -182,7 +182,7 @@ describe('startServe (in process)', () => {
   const h = () => makeHarness();
   const coreOf = (harness: ReturnType<typeof makeHarness>): ServeCore => ({
     orchestrator: harness.orch,
-    repos: repoServiceFor(harness.orch),
+    repos: repoServiceFor(harness.orch, harness.storage.db),
     close: () => harness.orch.close(),
   });
 

@@ -17,7 +17,7 @@ beforeAll(async () => {
   fx = await startFixture({
     core: (h) => ({
       orchestrator: h.orch,
-      repos: repoServiceFor(h.orch),
+      repos: repoServiceFor(h.orch, h.storage.db),
     }),
   });
   c = await RawClient.open(fx.server);
@@ -151,7 +151,7 @@ describe('INTERNAL', () => {
     const raw = await RawClient.open(f.server);
     try {
       // An I/O fault below the orchestrator: the database is closed under it.
-      f.h.orch.database.close();
+      f.h.storage.db.close();
       const r = await raw.call('workflows.list', {});
       expect(r).toEqual({ id: 1, error: { code: 'INTERNAL', message: 'Internal error while handling workflows.list; see the Switchyard log' } });
       expect(f.internalErrors).toHaveLength(1);

@@ -1,8 +1,10 @@
 // The composition root of the core: everything the transports and the shell talk to.
+import type Database from 'better-sqlite3';
 import { GitRepoService } from './git';
 import { Orchestrator } from './orchestrator';
 import type { RepoApi } from './repoApi';
 import type { Durability } from './store/database';
+import { openStorage } from './store/storage';
 import type { PipelineSource, ProcessReaper, StageExecutor } from './runner';
 import { FilePipelineSource } from './pipeline/filePipelineSource';
 import { ProcessExecutor } from './pipeline/processExecutor';
@@ -26,10 +28,13 @@ export interface Core {
   close(): Promise<void>;
 }
 
-/** The git layer wired to an orchestrator: O(1) active-workflow lookups, worktree holds, settings. */
-export function repoServiceFor(orchestrator: Orchestrator, now?: () => Date): GitRepoService {
+/**
+ * The git layer wired to an orchestrator (O(1) active-workflow lookups, worktree holds, settings)
+ * and to the database its repository rows live in.
+ */
+export function repoServiceFor(orchestrator: Orchestrator, db: Database.Database, now?: () => Date): GitRepoService {
   return new GitRepoService({
-    db: orchestrator.database,
+    db,
     activeWorkflowId: (path) => orchestrator.activeWorkflowId(path),
     reserveWorktree: (path, purpose) => orchestrator.reserveWorktree(path, purpose),
     settings: () => orchestrator.settings(),
@@ -38,14 +43,24 @@ export function repoServiceFor(orchestrator: Orchestrator, now?: () => Date): Gi
 }
 
 export function createCore(options: CoreOptions): Core {
-  const orchestrator = Orchestrator.open({
-    ...options,
-    executor: options.executor ?? new ProcessExecutor(),
-    pipelines: options.pipelines ?? new FilePipelineSource(),
-  });
+  const storage = openStorage(options.dataDir, { durability: options.durability });
+  let orchestrator: Orchestrator;
+  try {
+    orchestrator = new Orchestrator({
+      storage,
+      executor: options.executor ?? new ProcessExecutor(),
+      pipelines: options.pipelines ?? new FilePipelineSource(),
+      reaper: options.reaper,
+      now: options.now,
+    });
+  } catch (e) {
+    void storage.close(); // recovery failed: do not leave the checkpoint worker holding the process
+    throw e;
+  }
   return {
     orchestrator,
-    repos: repoServiceFor(orchestrator, options.now),
+    repos: repoServiceFor(orchestrator, storage.db, options.now),
+    // The orchestrator stops its runs and then closes the storage it was given.
     close: () => orchestrator.close(),
   };
 }

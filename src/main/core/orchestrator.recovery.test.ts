@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
-import { DB_FILE_NAME } from './orchestrator';
+import { DB_FILE_NAME } from './store/storage';
 import type { ProcessReaper } from './runner';
 import { makeHarness, type Harness } from './testing/harness';
 import { gate, hang } from './testing/inProcessExecutor';

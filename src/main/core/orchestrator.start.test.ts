@@ -85,7 +85,7 @@ describe('one active workflow per worktree (rule 1)', () => {
     expect(new Set(codes)).toEqual(new Set(['WORKTREE_CONFLICT', 'CONCURRENCY_LIMIT']));
     const started = ok.map((r) => (r as PromiseFulfilledResult<{ worktreePath: string }>).value.worktreePath);
     expect(new Set(started).size).toBe(5);
-    const rows = h.orch.database.prepare('SELECT status, COUNT(*) AS c FROM workflows GROUP BY status').all();
+    const rows = h.storage.db.prepare('SELECT status, COUNT(*) AS c FROM workflows GROUP BY status').all();
     expect(rows).toHaveLength(1);
     expect((rows[0] as { c: number }).c).toBe(5);
   });
@@ -156,7 +156,7 @@ describe('lookup by worktree (rule 4)', () => {
     const activeWt = h.worktree('active');
     const historicWt = h.worktree('historic');
     // 10,000 ended workflows, many on the same worktrees as the live one.
-    const db = h.orch.database;
+    const db = h.storage.db;
     const insert = db.prepare(
       `INSERT INTO workflows (id, issue_id, title, description, worktree_path, worktree_name, pipeline_json, status, created_at, completed_at)
        VALUES (?, ?, '', '', ?, 'x', '{"name":"default","stages":[]}', ?, '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z')`,
@@ -168,7 +168,7 @@ describe('lookup by worktree (rule 4)', () => {
     h.reopen();
     const live = await h.orch.start({ worktreePath: activeWt, issueId: 'LIVE' });
 
-    const proto = Object.getPrototypeOf(h.orch.database.prepare('SELECT 1')) as Record<string, (...a: unknown[]) => unknown>;
+    const proto = Object.getPrototypeOf(h.storage.db.prepare('SELECT 1')) as Record<string, (...a: unknown[]) => unknown>;
     const spies = ['get', 'all', 'iterate', 'run'].map((m) => vi.spyOn(proto, m));
     const prepare = vi.spyOn(Database.prototype, 'prepare');
     try {
@@ -248,11 +248,11 @@ describe('listing', () => {
 describe('WAL checkpoints', () => {
   it('run in a worker with NORMAL durability, and inline (SQLite) with FULL', async () => {
     h = makeHarness();
-    expect(await h.orch.checkpointsInWorker()).toBe(true);
-    expect(h.orch.database.pragma('wal_autocheckpoint', { simple: true })).toBe(BACKSTOP_AUTOCHECKPOINT_PAGES);
+    expect(await h.storage.checkpointsInWorker()).toBe(true);
+    expect(h.storage.db.pragma('wal_autocheckpoint', { simple: true })).toBe(BACKSTOP_AUTOCHECKPOINT_PAGES);
     await h.orch.close();
     h.reopen({ durability: 'full' });
-    expect(await h.orch.checkpointsInWorker()).toBe(false);
-    expect(h.orch.database.pragma('wal_autocheckpoint', { simple: true })).toBe(DEFAULT_AUTOCHECKPOINT_PAGES);
+    expect(await h.storage.checkpointsInWorker()).toBe(false);
+    expect(h.storage.db.pragma('wal_autocheckpoint', { simple: true })).toBe(DEFAULT_AUTOCHECKPOINT_PAGES);
   });
 });

@@ -1,43 +1,45 @@
-// The orchestrator: the domain rules of DESIGN.md §1 in one place. It owns the workflow
-// lifecycle (start, queue, approve, reject, cancel, recovery) and walks each workflow's
-// pipeline, handing command stages to a StageExecutor.
+// The orchestrator: the workflow lifecycle of DESIGN.md §1 (start, queue, approve, reject,
+// cancel, recovery, the worktree map) and the walk of each workflow's pipeline, handing command
+// stages to a StageExecutor. Every write that moves a workflow is a named operation of
+// transitions.ts; budgets are budget.ts's; the database and its stores come from store/storage.ts.
 import { randomUUID } from 'node:crypto';
 import { stat } from 'node:fs/promises';
-import { basename, isAbsolute, join, resolve } from 'node:path';
-import type Database from 'better-sqlite3';
+import { basename, isAbsolute, resolve } from 'node:path';
 import type { Workflow } from '../../shared/domain';
-import { formatCost } from '../../shared/format';
 import { SwitchyardError, invalidInput, invalidState, notFound } from '../../shared/errors';
 import type { EventDraft, WorkflowEvent } from '../../shared/events';
-import type { PipelineInfo } from '../../shared/pipeline';
+import type { CommandStage, PipelineInfo } from '../../shared/pipeline';
 import { SettingsPatchSchema, type Settings, type SettingsPatch } from '../../shared/settings';
-import { ACTIVE_STATUSES, isTerminal, type WorkflowStatus } from '../../shared/status';
+import { isTerminal, type WorkflowStatus } from '../../shared/status';
+import { StageBudget, budgetOf } from './budget';
 import { Bus } from './bus';
-import { EventLog, type Tx } from './eventLog';
-import { MAX_REPLANS, addUsage, afterStage, budgetExceeded, budgetOf, replanTarget, sessionToResume, stageStartEvents, stepAt, type Step } from './pipelineWalker';
+import { EventLog } from './eventLog';
+import { MAX_REPLANS, afterStage, replanTarget, sessionToResume, stepAt, type Step } from './pipelineWalker';
 import { systemReaper } from './reaper';
 import type { PipelineSource, ProcessReaper, StageExecutor, StageOutcome } from './runner';
-import { Checkpointer } from './store/checkpointer';
-import { openDatabase, type Durability } from './store/database';
-import { EventStore } from './store/eventStore';
-import { ProcessStore } from './store/processStore';
-import { SettingsStore } from './store/settingsStore';
-import { EMPTY_RUN_STATE, WorkflowStore, type RunState, type TransitionChanges, type WorkflowRecord } from './store/workflowStore';
+import type { EventStore } from './store/eventStore';
+import type { ProcessStore } from './store/processStore';
+import { openStorage, type Storage, type StorageOptions } from './store/storage';
+import type { RunState, WorkflowRecord, WorkflowStore } from './store/workflowStore';
+import { Transitions } from './transitions';
 
-export const DB_FILE_NAME = 'switchyard.db';
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 export interface OrchestratorOptions {
-  /** The data directory; the database is `<dataDir>/switchyard.db`. */
-  dataDir: string;
+  /** The database and its stores; the orchestrator is their last writer, so its close() closes them. */
+  storage: Storage;
   executor: StageExecutor;
   pipelines: PipelineSource;
   reaper?: ProcessReaper;
   now?: () => Date;
-  durability?: Durability;
-  /** WAL checkpoints from a worker thread (default: with `normal` durability only; see store/checkpointer.ts). */
-  checkpointWorker?: boolean;
 }
+
+/** Orchestrator.open's: the storage is opened from these. */
+export type OpenOrchestratorOptions = Omit<OrchestratorOptions, 'storage'> &
+  StorageOptions & {
+    /** The data directory; the database is `<dataDir>/switchyard.db`. */
+    dataDir: string;
+  };
 
 export interface StartRequest {
   worktreePath: string;
@@ -85,13 +87,12 @@ export function normalizeWorktreePath(p: string): string {
 export class Orchestrator {
   readonly bus = new Bus();
   readonly recovery: RecoveryReport;
-  private readonly db: Database.Database;
-  private readonly checkpointer: Checkpointer | null;
+  private readonly storage: Storage;
   private readonly workflows: WorkflowStore;
   private readonly events: EventStore;
   private readonly processes: ProcessStore;
-  private readonly settingsStore: SettingsStore;
   private readonly log: EventLog;
+  private readonly transitions: Transitions;
   private readonly now: () => Date;
   /** Rule 4: worktreePath -> { workflowId, workflow, run }. Never a scan of workflows. */
   private readonly byPath = new Map<string, ActiveEntry>();
@@ -99,45 +100,37 @@ export class Orchestrator {
   private readonly stopping = new Map<string, string>();
   /** Worktrees held by another operation (e.g. being removed): no workflow may start there. */
   private readonly reserved = new Map<string, string>();
-  /**
-   * The committed row of each workflow waiting at its gate, as the transition to `blocked`
-   * returned it, so approve and reject need not read it again. Exact while blocked: only a
-   * transition (which replaces or drops the entry) can change a blocked row. After a restart it
-   * holds the rows read at start-up, so approving there does not read them again either.
-   */
-  private readonly atGate = new Map<string, WorkflowRecord>();
   /** Live runs by workflow id, including cancelled ones still stopping their processes. */
   private readonly runs = new Map<string, RunHandle>();
   private closing = false;
   private closed = false;
 
-  static open(options: OrchestratorOptions): Orchestrator {
-    return new Orchestrator(options);
+  /** Opens the storage in `dataDir` and an orchestrator on it (tests, benchmarks, fixtures). */
+  static open({ dataDir, durability, checkpointWorker, ...options }: OpenOrchestratorOptions): Orchestrator {
+    const storage = openStorage(dataDir, { durability, checkpointWorker });
+    try {
+      return new Orchestrator({ ...options, storage });
+    } catch (e) {
+      void storage.close();
+      throw e;
+    }
   }
 
-  private constructor(private readonly options: OrchestratorOptions) {
+  constructor(private readonly options: OrchestratorOptions) {
     this.now = options.now ?? (() => new Date());
-    const file = join(options.dataDir, DB_FILE_NAME);
-    this.db = openDatabase(file, { durability: options.durability });
-    this.checkpointer =
-      !(options.checkpointWorker ?? options.durability !== 'full')
-        ? null
-        : new Checkpointer(this.db, file, {
-            durability: options.durability,
-            onFailure: (e) => console.error('switchyard: checkpoints are back on the main thread:', e.message),
-          });
-    this.workflows = new WorkflowStore(this.db);
-    this.events = new EventStore(this.db);
-    this.processes = new ProcessStore(this.db);
-    this.settingsStore = new SettingsStore(this.db);
-    this.log = new EventLog(this.db, this.events, (workflowId, events) => this.bus.emit('events', { workflowId, events }), this.now, (rows) =>
-      this.checkpointer?.committed(rows),
+    this.storage = options.storage;
+    this.workflows = this.storage.workflows;
+    this.events = this.storage.events;
+    this.processes = this.storage.processes;
+    this.log = new EventLog(this.storage.db, this.events, (workflowId, events) => this.bus.emit('events', { workflowId, events }), this.now, (rows) =>
+      this.storage.committed(rows),
     );
+    this.transitions = new Transitions(this.log, this.workflows, this.now, (workflow) => this.changed(workflow));
     this.recovery = this.recover();
     this.log.prime(this.events.activeMaxSequences());
     for (const rec of this.workflows.active()) {
       this.byPath.set(rec.workflow.worktreePath, { workflowId: rec.workflow.id, workflow: rec.workflow, run: null });
-      if (rec.workflow.status === 'blocked') this.atGate.set(rec.workflow.id, rec);
+      this.transitions.restoreGate(rec);
     }
     this.drainQueue();
   }
@@ -210,13 +203,13 @@ export class Orchestrator {
   }
 
   settings(): Settings {
-    return this.settingsStore.get();
+    return this.storage.settings.get();
   }
 
   updateSettings(patch: SettingsPatch): Settings {
     const parsed = SettingsPatchSchema.safeParse(patch);
     if (!parsed.success) throw invalidInput(`Invalid settings: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
-    const settings = this.settingsStore.set(parsed.data);
+    const settings = this.storage.settings.set(parsed.data);
     if (parsed.data.maxConcurrent !== undefined) this.drainQueue();
     return settings;
   }
@@ -245,56 +238,35 @@ export class Orchestrator {
     this.assertOpen();
 
     // From here to the commit nothing awaits: the checks and the insert are one atomic step.
-    const record = this.log.transaction((tx) => {
+    const row = {
+      id: randomUUID(),
+      issueId,
+      title: req.title?.trim() ?? '',
+      description: req.description ?? '',
+      worktreePath,
+      worktreeName: basename(worktreePath),
+      pipeline,
+      createdAt: this.now().toISOString(),
+    };
+    const record = this.transitions.create(row, () => {
       this.assertWorktreeFree(worktreePath);
       const running = this.workflows.runningCount();
       const limit = this.settings().maxConcurrent;
-      const atLimit = running >= limit;
-      if (atLimit && !req.queue) {
-        throw new SwitchyardError(
-          'CONCURRENCY_LIMIT',
-          `${running} of ${limit} workflows are already running; wait for one to finish, raise the limit, or queue this one`,
-          { limit, current: running },
-        );
-      }
-      const id = randomUUID();
-      try {
-        this.workflows.insert({
-          id,
-          issueId,
-          title: req.title?.trim() ?? '',
-          description: req.description ?? '',
-          worktreePath,
-          worktreeName: basename(worktreePath),
-          pipeline,
-          status: atLimit ? 'queued' : 'pending',
-          createdAt: this.now().toISOString(),
-        });
-      } catch (e) {
-        if ((e as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') {
-          throw new SwitchyardError('WORKTREE_CONFLICT', `Worktree ${worktreePath} already has an active workflow`, { worktreePath });
-        }
-        throw e;
-      }
-      const rec = this.workflows.get(id)!;
-      tx.afterCommit(() => {
-        this.log.prime([[id, 0]]); // a new workflow has no events yet
-        this.changed(rec.workflow);
-      });
-      return rec;
+      if (running < limit) return 'pending';
+      if (req.queue) return 'queued';
+      throw new SwitchyardError(
+        'CONCURRENCY_LIMIT',
+        `${running} of ${limit} workflows are already running; wait for one to finish, raise the limit, or queue this one`,
+        { limit, current: running },
+      );
     });
     if (record.workflow.status === 'pending') this.launch(record.workflow, { kind: 'start' });
     return record.workflow;
   }
 
   approve(workflowId: string): Workflow {
-    const rec = this.atGate.get(workflowId) ?? this.require(workflowId);
-    const gateEventId = rec.runState.gateEventId;
-    const next = this.log.transaction((tx) =>
-      this.transition(tx, rec, ['blocked'], 'in_progress', { runState: { ...rec.runState, gateEventId: null } }, [
-        { agent: 'system', type: 'approval_granted', message: 'Plan approved', ...(gateEventId ? { correlationId: gateEventId } : {}) },
-      ]),
-    );
+    const rec = this.transitions.atGate(workflowId) ?? this.require(workflowId);
+    const next = this.transitions.approve(rec);
     if (!next) throw this.wrongState(workflowId, 'approve', 'blocked');
     this.launch(next.workflow, { kind: 'resume', index: next.stageIndex + 1 });
     return next.workflow;
@@ -303,22 +275,9 @@ export class Orchestrator {
   reject(workflowId: string, feedback: string, replan = false): Workflow {
     const text = feedback.trim();
     if (!text) throw invalidInput('Feedback is required to reject a plan');
-    const rec = this.atGate.get(workflowId) ?? this.require(workflowId);
-    const gate = rec.runState.gateEventId;
-    const rejected: EventDraft = {
-      agent: 'system',
-      type: 'approval_rejected',
-      message: replan ? 'Plan rejected; replanning' : 'Plan rejected',
-      data: { feedback: text, replan },
-      ...(gate ? { correlationId: gate } : {}),
-    };
+    const rec = this.transitions.atGate(workflowId) ?? this.require(workflowId);
     if (!replan) {
-      const next = this.log.transaction((tx) =>
-        this.transition(tx, rec, ['blocked'], 'failed', { completedAt: this.now().toISOString(), failureReason: text }, [
-          rejected,
-          { agent: 'system', type: 'workflow_failed', message: `Workflow failed: plan rejected: ${text}`, data: { reason: text } },
-        ]),
-      );
+      const next = this.transitions.reject(rec, text);
       if (!next) throw this.wrongState(workflowId, 'reject', 'blocked');
       return next.workflow;
     }
@@ -329,18 +288,7 @@ export class Orchestrator {
       });
     }
     const target = replanTarget(rec.workflow.pipeline, rec.stageIndex);
-    const runState: RunState = { ...rec.runState, feedback: text, replans: rec.runState.replans + 1, gateEventId: null };
-    const next = this.log.transaction((tx) =>
-      this.transition(tx, rec, ['blocked'], 'in_progress', { runState, stageIndex: target }, [
-        rejected,
-        {
-          agent: 'system',
-          type: 'revision_requested',
-          message: `Replanning (${runState.replans} of ${MAX_REPLANS}) with the reviewer's feedback`,
-          data: { feedback: text, target: rec.workflow.pipeline.stages[target]?.name ?? null },
-        },
-      ]),
-    );
+    const next = this.transitions.replan(rec, text, target);
     if (!next) throw this.wrongState(workflowId, 'reject', 'blocked');
     this.launch(next.workflow, { kind: 'resume', index: target });
     return next.workflow;
@@ -396,34 +344,17 @@ export class Orchestrator {
     await Promise.allSettled([...this.runs.values()].map((r) => r.done));
     this.log.close();
     this.closed = true;
-    // The worker's connection first, so that closing the last one removes the WAL.
-    await this.checkpointer?.close();
-    this.db.close();
-  }
-
-  /** Resolves true once WAL checkpoints run in the worker thread, false if SQLite does them inline. */
-  checkpointsInWorker(): Promise<boolean> {
-    return this.checkpointer?.ready ?? Promise.resolve(false);
+    await this.storage.close();
   }
 
   get isClosed(): boolean {
     return this.closed;
   }
 
-  /** Runs a statement against the database (benchmarks and diagnostics only). */
-  get database(): Database.Database {
-    return this.db;
-  }
-
   // Internals -------------------------------------------------------------------------------
 
   private cancelNow(workflowId: string, reason: string): WorkflowRecord {
-    const rec = this.require(workflowId);
-    const next = this.log.transaction((tx) =>
-      this.transition(tx, rec, ACTIVE_STATUSES, 'cancelled', { completedAt: this.now().toISOString() }, [
-        { agent: 'system', type: 'workflow_cancelled', message: `Workflow cancelled: ${reason}`, data: { reason } },
-      ]),
-    );
+    const next = this.transitions.cancel(this.require(workflowId), reason);
     if (!next) throw this.wrongState(workflowId, 'cancel', 'active');
     return next;
   }
@@ -433,29 +364,6 @@ export class Orchestrator {
     if (!run) return;
     run.abort.abort();
     await run.done;
-  }
-
-  /**
-   * One transition: compare-and-set plus its events in one transaction; the in-memory map and
-   * the bus learn of it after the commit. Returns null when another operation won the race.
-   */
-  private transition(
-    tx: Tx,
-    rec: WorkflowRecord,
-    from: readonly WorkflowStatus[],
-    to: WorkflowStatus,
-    changes: TransitionChanges,
-    events: EventDraft[],
-  ): WorkflowRecord | null {
-    const next = this.workflows.transition(rec, from, to, changes);
-    if (!next) return null;
-    for (const e of events) tx.append(rec.workflow.id, e);
-    tx.afterCommit(() => {
-      if (next.workflow.status === 'blocked') this.atGate.set(next.workflow.id, next);
-      else this.atGate.delete(next.workflow.id);
-      this.changed(next.workflow);
-    });
-    return next;
   }
 
   /** After a commit: update the map, tell the subscribers, and start queued work if a slot freed. */
@@ -482,7 +390,7 @@ export class Orchestrator {
       if (this.workflows.runningCount() >= this.settings().maxConcurrent) return;
       const next = this.workflows.oldestQueued();
       if (!next) return;
-      const moved = this.log.transaction((tx) => this.transition(tx, next, ['queued'], 'pending', {}, []));
+      const moved = this.transitions.dequeue(next);
       if (moved) this.launch(moved.workflow, { kind: 'start' });
     }
   }
@@ -509,20 +417,7 @@ export class Orchestrator {
     await new Promise<void>((r) => setImmediate(r)); // let the caller's answer go out first
     let rec = this.workflows.get(workflowId);
     if (!rec || signal.aborted || this.closing) return;
-    if (from.kind === 'start') {
-      const current = rec;
-      rec = this.log.transaction((tx) =>
-        this.transition(tx, current, ['pending'], 'in_progress', { startedAt: this.now().toISOString(), runState: { ...EMPTY_RUN_STATE } }, [
-          {
-            agent: 'system',
-            type: 'workflow_started',
-            message: `Workflow started for ${current.workflow.issueId} with pipeline ${current.workflow.pipeline.name}`,
-            data: { issueId: current.workflow.issueId, pipeline: current.workflow.pipeline.name },
-          },
-        ]),
-      );
-      if (!rec) return;
-    }
+    if (from.kind === 'start' && !(rec = this.transitions.begin(rec))) return;
     const pipeline = rec.workflow.pipeline;
     let state = rec.runState;
     let step: Step = stepAt(pipeline, from.kind === 'start' ? 0 : from.index);
@@ -531,142 +426,81 @@ export class Orchestrator {
       if (signal.aborted || this.closing) return;
       const current = this.workflows.get(workflowId);
       if (!current || current.workflow.status !== 'in_progress') return;
-
-      if (step.kind === 'complete') {
-        this.log.transaction((tx) =>
-          this.transition(tx, current, ['in_progress'], 'completed', { completedAt: this.now().toISOString(), currentStage: null, runState: state }, [
-            { agent: 'system', type: 'workflow_completed', message: 'Workflow completed' },
-          ]),
-        );
-        return;
-      }
-      if (step.kind === 'fail') {
-        this.fail(current, step.reason, state);
-        return;
-      }
-      if (step.kind === 'gate') {
-        const gate = step;
-        this.log.transaction((tx) => {
-          const event = tx.append(workflowId, {
-            agent: 'system',
-            type: 'approval_required',
-            message: `Approval required at ${gate.name}`,
-            data: { plan: state.plan, planFile: state.planFile, stage: gate.name },
-          });
-          const next = this.transition(tx, current, ['in_progress'], 'blocked', {
-            currentStage: gate.name,
-            stageIndex: gate.index,
-            runState: { ...state, gateEventId: event.id },
-          }, []);
-          if (!next) throw new LostRace();
-        });
+      if (step.kind !== 'run') {
+        if (step.kind === 'complete') this.transitions.complete(current, state);
+        else if (step.kind === 'fail') this.transitions.fail(current, step.reason, state);
+        else this.transitions.blockAtGate(current, step, state);
         return;
       }
 
-      // A command stage: not started at all once the workflow is past its budget.
-      const { stage, index } = step;
-      const budget = budgetOf(pipeline, this.settings().workflowBudgetUsd);
-      const before = current.workflow.usage;
-      const overBefore = budgetExceeded(before.costUsd, budget);
-      if (overBefore) {
-        this.fail(current, overBefore, state);
-        return;
-      }
-      const started = this.log.transaction((tx) => {
-        if (!this.workflows.updateProgress(workflowId, 'in_progress', stage.name, index, state)) return null;
-        for (const e of stageStartEvents(stage)) tx.append(workflowId, e);
-        const updated = this.workflows.get(workflowId)!;
-        tx.afterCommit(() => this.changed(updated.workflow));
-        return updated;
-      });
-      if (!started) return;
-      // The stage stops on a cancel of the run, or on its own when the workflow passes its budget.
-      const stageAbort = new AbortController();
-      const abortStage = () => stageAbort.abort();
-      signal.addEventListener('abort', abortStage, { once: true });
-      let overBudget: string | null = null;
-      let warnedNoCost = false;
-      const resumeId = sessionToResume(stage, state);
-      let outcome: StageOutcome;
-      try {
-        outcome = await this.options.executor.run({
-          workflow: started.workflow,
-          stage,
-          stageIndex: index,
-          vars: { plan: state.plan, planFile: state.planFile, feedback: state.feedback },
-          settings: this.settings(),
-          signal: stageAbort.signal,
-          resumeSession: resumeId,
-          resumeUsage: resumeId ? (state.sessionUsage?.[resumeId] ?? null) : null,
-          budgetRemainingUsd: budget === null ? null : budget - (before.costUsd ?? 0),
-          usage: (totals) => {
-            if (signal.aborted || overBudget) return;
-            const total = addUsage(before, totals);
-            this.log.transaction((tx) => {
-              const rec = this.workflows.setUsage(workflowId, total);
-              if (rec) tx.afterCommit(() => this.changed(rec.workflow));
-            });
-            overBudget = budgetExceeded(total.costUsd, budget);
-            if (overBudget) abortStage();
-            if (budget !== null && totals.costUsd === null && !warnedNoCost) {
-              warnedNoCost = true;
-              void this.log
-                .emit(workflowId, {
-                  agent: 'system',
-                  type: 'system_warning',
-                  message: `The budget of ${formatCost(budget)} cannot be enforced during stage ${stage.name}: its CLI reports tokens but no cost`,
-                  data: { stage: stage.name, reason: 'budget_unenforceable', budgetUsd: budget },
-                })
-                .catch(() => undefined);
-            }
-          },
-          emit: (draft) => this.log.emit(workflowId, draft),
-          processStarted: (pgid) => this.processes.add({ workflowId, pgid, stage: stage.name, startedAt: this.now().toISOString() }),
-          processExited: (pgid) => this.processes.remove(workflowId, pgid),
-        });
-      } catch (e) {
-        if (signal.aborted) return;
-        outcome = { kind: 'failed', reason: `Stage ${stage.name} could not run: ${errorText(e)}` };
-        await this.log.emit(workflowId, { agent: 'system', type: 'system_error', message: outcome.reason, data: { stage: stage.name } });
-      } finally {
-        signal.removeEventListener('abort', abortStage);
-      }
-      if (signal.aborted || this.closing) return;
-      // Stopped like a cancel (its processes are gone); the workflow fails with the figures.
-      if (overBudget) outcome = { kind: 'failed', reason: `${overBudget} (stage ${stage.name} was stopped)` };
-      const decision = afterStage(pipeline, index, state, outcome);
-      const ok = this.log.transaction((tx) => {
-        if (!this.workflows.updateProgress(workflowId, 'in_progress', stage.name, index, decision.state)) return false;
-        for (const e of decision.events) tx.append(workflowId, e);
-        return true;
-      });
-      if (!ok) return;
+      const outcome = await this.runStage(current, step.stage, step.index, state, signal);
+      if (!outcome || signal.aborted || this.closing) return;
+      const decision = afterStage(pipeline, step.index, state, outcome);
+      if (!this.transitions.leaveStage(workflowId, step.stage.name, step.index, decision)) return;
       state = decision.state;
       step = decision.step;
     }
   }
 
-  private fail(rec: WorkflowRecord, reason: string, state: RunState = rec.runState): void {
-    this.log.transaction((tx) =>
-      this.transition(tx, rec, ['in_progress'], 'failed', { completedAt: this.now().toISOString(), failureReason: reason, runState: state }, [
-        { agent: 'system', type: 'workflow_failed', message: `Workflow failed: ${reason}`, data: { reason } },
-      ]),
-    );
+  /**
+   * Runs one command stage under the workflow's budget and says how it ended; null when it did
+   * not start or the run was aborted (the workflow then is no longer this run's to move).
+   */
+  private async runStage(rec: WorkflowRecord, stage: CommandStage, index: number, state: RunState, signal: AbortSignal): Promise<StageOutcome | null> {
+    const workflowId = rec.workflow.id;
+    // The stage stops on a cancel of the run, or on its own when the workflow passes its budget.
+    const stageAbort = new AbortController();
+    const abortStage = () => stageAbort.abort();
+    const budget = new StageBudget(budgetOf(rec.workflow.pipeline, this.settings().workflowBudgetUsd), rec.workflow.usage, stage.name, signal, {
+      record: (total) => this.transitions.recordUsage(workflowId, total),
+      stop: abortStage,
+      warn: (draft) => void this.log.emit(workflowId, draft).catch(() => undefined),
+    });
+    const over = budget.exceededBefore();
+    if (over) {
+      this.transitions.fail(rec, over, state); // not started at all once past the budget
+      return null;
+    }
+    const started = this.transitions.enterStage(workflowId, stage, index, state);
+    if (!started) return null;
+    signal.addEventListener('abort', abortStage, { once: true });
+    const resumeId = sessionToResume(stage, state);
+    let outcome: StageOutcome;
+    try {
+      outcome = await this.options.executor.run({
+        workflow: started.workflow,
+        stage,
+        stageIndex: index,
+        vars: { plan: state.plan, planFile: state.planFile, feedback: state.feedback },
+        settings: this.settings(),
+        signal: stageAbort.signal,
+        resumeSession: resumeId,
+        resumeUsage: resumeId ? (state.sessionUsage?.[resumeId] ?? null) : null,
+        budgetRemainingUsd: budget.remainingUsd(),
+        usage: (totals) => budget.report(totals),
+        emit: (draft) => this.log.emit(workflowId, draft),
+        processStarted: (pgid) => this.processes.add({ workflowId, pgid, stage: stage.name, startedAt: this.now().toISOString() }),
+        processExited: (pgid) => this.processes.remove(workflowId, pgid),
+      });
+    } catch (e) {
+      if (signal.aborted) return null;
+      outcome = { kind: 'failed', reason: `Stage ${stage.name} could not run: ${errorText(e)}` };
+      await this.log.emit(workflowId, { agent: 'system', type: 'system_error', message: outcome.reason, data: { stage: stage.name } });
+    } finally {
+      signal.removeEventListener('abort', abortStage);
+    }
+    // Stopped like a cancel (its processes are gone); the workflow fails with the figures.
+    const stopped = budget.stoppedReason();
+    return stopped ? { kind: 'failed', reason: stopped } : outcome;
   }
 
   /** A bug or an I/O fault in the run itself: the workflow fails with a system_error, the app lives on. */
   private crashed(workflowId: string, e: unknown): void {
-    if (e instanceof LostRace || this.closed) return;
+    if (this.closed) return;
     try {
       const rec = this.workflows.get(workflowId);
       if (!rec || rec.workflow.status !== 'in_progress') return;
-      const reason = `internal error: ${errorText(e)}`;
-      this.log.transaction((tx) => {
-        tx.append(workflowId, { agent: 'system', type: 'system_error', message: reason });
-        this.transition(tx, rec, ['in_progress'], 'failed', { completedAt: this.now().toISOString(), failureReason: reason }, [
-          { agent: 'system', type: 'workflow_failed', message: `Workflow failed: ${reason}`, data: { reason } },
-        ]);
-      });
+      this.transitions.crash(rec, `internal error: ${errorText(e)}`);
     } catch (inner) {
       console.error('switchyard: could not record a crashed run', inner);
     }
@@ -682,17 +516,7 @@ export class Orchestrator {
     const interrupted: string[] = [];
     for (const status of ['pending', 'in_progress'] as const) {
       for (const rec of this.workflows.withStatus(status)) {
-        const reason = `interrupted: the application stopped during stage ${rec.workflow.currentStage ?? '(not started)'}`;
-        this.log.transaction((tx) => {
-          // pending may not go to failed directly; pending -> in_progress -> failed is a path the
-          // state machine allows, taken in one transaction.
-          let current: WorkflowRecord | null = rec;
-          if (status === 'pending') current = this.workflows.transition(rec, ['pending'], 'in_progress', {});
-          if (!current) return;
-          this.transition(tx, current, ['in_progress'], 'failed', { completedAt: this.now().toISOString(), failureReason: reason }, [
-            { agent: 'system', type: 'workflow_failed', message: `Workflow failed: ${reason}`, data: { reason } },
-          ]);
-        });
+        this.transitions.interrupt(rec, `interrupted: the application stopped during stage ${rec.workflow.currentStage ?? '(not started)'}`);
         interrupted.push(rec.workflow.id);
       }
     }
@@ -743,7 +567,6 @@ export class Orchestrator {
   }
 }
 
-class LostRace extends Error {}
 
 function errorText(e: unknown): string {
   return e instanceof Error ? e.message : String(e);

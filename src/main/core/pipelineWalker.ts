@@ -1,6 +1,5 @@
 // Pure decisions about where a pipeline goes next. No I/O: the orchestrator carries them out.
-import type { EventDraft, Usage } from '../../shared/events';
-import { formatCost } from '../../shared/format';
+import type { EventDraft } from '../../shared/events';
 import { isApprovalStage, type CommandStage, type Pipeline } from '../../shared/pipeline';
 import type { SessionOutcome, StageOutcome } from './runner';
 import type { RunState } from './store/workflowStore';
@@ -116,28 +115,6 @@ export function sessionToResume(stage: CommandStage, state: Pick<RunState, 'sess
   if (!stage.continueFrom) return null;
   const sessions = state.sessions ?? {};
   return sessions[stage.name] ?? sessions[stage.continueFrom] ?? null;
-}
-
-/** The budget a workflow's pipeline runs under: its own `budgetUsd`, else the setting; null = none. */
-export function budgetOf(pipeline: Pipeline, settingUsd: number | null): number | null {
-  return pipeline.budgetUsd ?? settingUsd;
-}
-
-/** "budget exceeded: $0.0123 of $0.0100" when `cost` is past `budget`, else null. */
-export function budgetExceeded(costUsd: number | null, budgetUsd: number | null): string | null {
-  if (budgetUsd === null || costUsd === null || costUsd <= budgetUsd) return null;
-  return `budget exceeded: ${formatCost(costUsd)} of ${formatCost(budgetUsd)}`;
-}
-
-
-/** A workflow's totals after a stage: the totals before it plus the stage's so far. */
-export function addUsage(a: Usage, b: Usage): Usage {
-  return {
-    inputTokens: a.inputTokens + b.inputTokens,
-    outputTokens: a.outputTokens + b.outputTokens,
-    cachedTokens: a.cachedTokens + b.cachedTokens,
-    costUsd: a.costUsd === null && b.costUsd === null ? null : (a.costUsd ?? 0) + (b.costUsd ?? 0),
-  };
 }
 
 /** The stage a replan sends the workflow back to: the one that captured the plan before the gate. */

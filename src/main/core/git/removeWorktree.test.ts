@@ -15,7 +15,7 @@ let repoPath: string;
 beforeEach(async () => {
   box = sandbox();
   h = makeHarness();
-  service = repoServiceFor(h.orch);
+  service = repoServiceFor(h.orch, h.storage.db);
   repoPath = await box.repo('repo');
   await service.add(repoPath);
 });
@@ -76,7 +76,7 @@ describe('worktrees.remove', () => {
     let markHeld!: () => void;
     const held = new Promise<void>((resolve) => (markHeld = resolve));
     const watched = new GitRepoService({
-      db: h.orch.database,
+      db: h.storage.db,
       activeWorkflowId: (p) => h.orch.activeWorkflowId(p),
       reserveWorktree: (p, purpose) => {
         const release = h.orch.reserveWorktree(p, purpose);

@@ -17,7 +17,7 @@ let repo: Repo;
 beforeEach(async () => {
   box = sandbox();
   h = makeHarness();
-  service = repoServiceFor(h.orch);
+  service = repoServiceFor(h.orch, h.storage.db);
   repoPath = await box.repo('repo');
   repo = await service.add(repoPath);
 });

@@ -13,7 +13,7 @@ let h: Harness<ProcessExecutor>;
 afterEach(async () => h?.cleanup());
 
 function dbBytes(): number {
-  const db = h.orch.database;
+  const db = h.storage.db;
   return (db.pragma('page_count', { simple: true }) as number) * (db.pragma('page_size', { simple: true }) as number);
 }
 
