@@ -256,3 +256,22 @@ describe('WAL checkpoints', () => {
     expect(h.storage.db.pragma('wal_autocheckpoint', { simple: true })).toBe(DEFAULT_AUTOCHECKPOINT_PAGES);
   });
 });
+
+describe('settings', () => {
+  it('refuses a pipeline preset whose output no adapter knows, and stores nothing', async () => {
+    h = await makeHarness();
+    const before = h.orch.settings();
+    const preset = { stages: [{ name: 'plan', agent: 'architect', run: ['x'], output: 'gemini-json' }] };
+    let error: unknown;
+    try {
+      h.orch.updateSettings({ pipelinePresets: { mine: preset }, maxConcurrent: 2 });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(SwitchyardError);
+    expect((error as SwitchyardError).code).toBe('INVALID_INPUT');
+    expect((error as SwitchyardError).message).toMatch(/pipelinePresets\.mine: .*gemini-json.*claude-stream-json/);
+    expect(h.orch.settings()).toEqual(before);
+    expect(h.orch.updateSettings({ pipelinePresets: { mine: { ...preset, stages: [{ ...preset.stages[0]!, output: 'codex-json' }] } } }).pipelinePresets.mine).toBeDefined();
+  });
+});

@@ -12,6 +12,7 @@ import type { CommandStage, PipelineInfo } from '../../shared/pipeline';
 import { SettingsPatchSchema, type Settings, type SettingsPatch } from '../../shared/settings';
 import { isTerminal, type WorkflowStatus } from '../../shared/status';
 import { StageBudget, budgetOf } from './budget';
+import { KnownPipelineDefSchema } from './agents/registry';
 import { Bus } from './bus';
 import { EventLog } from './eventLog';
 import { MAX_REPLANS, afterStage, replanTarget, sessionToResume, stepAt, type Step } from './pipelineWalker';
@@ -208,7 +209,13 @@ export class Orchestrator {
 
   updateSettings(patch: SettingsPatch): Settings {
     const parsed = SettingsPatchSchema.safeParse(patch);
-    if (!parsed.success) throw invalidInput(`Invalid settings: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
+    if (!parsed.success) throw invalidInput(`Invalid settings: ${issueText(parsed.error.issues)}`);
+    // The contract accepts any well-formed output name; only core knows which CLIs exist, so an
+    // unknown one is refused here, before it is stored and breaks every worktree's pipeline list.
+    for (const [name, def] of Object.entries(parsed.data.pipelinePresets ?? {})) {
+      const known = KnownPipelineDefSchema.safeParse(def);
+      if (!known.success) throw invalidInput(`Invalid settings: pipelinePresets.${name}: ${issueText(known.error.issues)}`, { preset: name });
+    }
     const settings = this.storage.settings.set(parsed.data);
     if (parsed.data.maxConcurrent !== undefined) this.drainQueue();
     return settings;
@@ -580,4 +587,8 @@ function decodeCursor(cursor: string): number {
   const m = /^n:(\d{1,15})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
   if (!m) throw invalidInput('Invalid cursor: pass back the nextCursor of a previous page', { cursor });
   return Number(m[1]);
+}
+
+function issueText(issues: readonly { path: readonly PropertyKey[]; message: string }[]): string {
+  return issues.map((i) => `${i.path.map(String).join('.') || '(root)'}: ${i.message}`).join('; ');
 }
