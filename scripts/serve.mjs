@@ -1,4 +1,4 @@
-// `npm run serve` (DESIGN.md §4.2): builds the renderer first when out/renderer is missing (so it
+// `npm run serve` (docs/design.md §4.2): builds the renderer first when out/renderer is missing (so it
 // works right after `npm install`), then runs src/main/serve.ts in plain Node through tsx. Its
 // exit code is the server's; SIGINT/SIGTERM are passed on, so the server shuts down cleanly.
 import { spawn, spawnSync } from 'node:child_process';

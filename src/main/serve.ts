@@ -1,4 +1,4 @@
-// Headless entry (DESIGN.md §4.2): `npm run serve -- [--port N] [--data-dir DIR] [--repo PATH]…`.
+// Headless entry (docs/design.md §4.2): `npm run serve -- [--port N] [--data-dir DIR] [--repo PATH]…`.
 // The same core in plain Node; the built renderer over HTTP and the contract over a WebSocket,
 // on 127.0.0.1 only. Prints one line once ready; a start-up failure prints one line to stderr
 // and exits 1; SIGINT/SIGTERM shut down cleanly (workflows cancelled, database closed), exit 0.

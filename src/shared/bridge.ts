@@ -1,4 +1,4 @@
-// The API the preload exposes as `window.switchyard` (DESIGN.md §4, §4.1): one named, typed
+// The API the preload exposes as `window.switchyard` (docs/design.md §4, §4.1): one named, typed
 // method per contract call, grouped by the method's prefix (`switchyard.workflows.start(…)`),
 // and `subscribe` for pushes. No generic invoke, no raw ipcRenderer.
 //

@@ -1,4 +1,4 @@
-// The wire contract of DESIGN.md §4.1: every method's params and result, the pushes, the
+// The wire contract of docs/design.md §4.1: every method's params and result, the pushes, the
 // envelopes. Both transports, the preload and the renderer's client derive from this table.
 import { z } from 'zod';
 import { ERROR_CODES } from './errors';

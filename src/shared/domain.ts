@@ -1,4 +1,4 @@
-// Domain objects that cross the wire (DESIGN.md §4.1).
+// Domain objects that cross the wire (docs/design.md §4.1).
 import { z } from 'zod';
 import { WORKFLOW_STATUSES } from './status';
 import { PipelineSchema } from './pipeline';
@@ -20,7 +20,7 @@ export const WorkflowSchema = z.object({
   startedAt: z.string().nullable(),
   completedAt: z.string().nullable(),
   failureReason: z.string().nullable(),
-  /** Totals over all its stages (DESIGN §3, "Usage and money"). */
+  /** Totals over all its stages (docs/design.md §3, "Usage and money"). */
   usage: UsageSchema,
 });
 export type Workflow = z.infer<typeof WorkflowSchema>;

@@ -1,4 +1,4 @@
-// Error codes of the wire contract (DESIGN.md §4.1) and the one error class that carries them.
+// Error codes of the wire contract (docs/design.md §4.1) and the one error class that carries them.
 
 export const ERROR_CODES = [
   'INVALID_INPUT',

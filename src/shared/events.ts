@@ -1,4 +1,4 @@
-// The event model of DESIGN.md §2.
+// The event model of docs/design.md §2.
 import { z } from 'zod';
 
 export const EVENT_TYPES = [
@@ -20,7 +20,7 @@ export const EVENT_TYPES = [
   'system_error',
   'system_warning',
   'agent_output',
-  // From agents that write a structured stream (stage `output`, DESIGN §3):
+  // From agents that write a structured stream (stage `output`, docs/design.md §3):
   'agent_message',
   'tool_call',
   'tool_result',

@@ -1,4 +1,4 @@
-// The pipeline format of DESIGN.md §3: what a workflow runs. Validated wherever it is read
+// The pipeline format of docs/design.md §3: what a workflow runs. Validated wherever it is read
 // (`.switchyard/pipelines.json`, settings presets) and snapshotted into the workflow at start.
 // docs/pipelines.md documents every key.
 import { z } from 'zod';
@@ -68,7 +68,7 @@ export const CommandStageSchema = z.strictObject({
   captureFrom: WorktreeRelativePath.optional(),
   timeoutSeconds: z.number().int().positive().max(7 * 24 * 3600).optional(),
   review: ReviewSchema.optional(),
-  /** What the program writes on stdout: plain text, or a CLI's structured stream (DESIGN §3). */
+  /** What the program writes on stdout: plain text, or a CLI's structured stream (docs/design.md §3). */
   output: OutputName.optional(),
   /** Resume the CLI session of this earlier stage (where the CLI supports it). */
   continueFrom: StageName.optional(),

@@ -1,4 +1,4 @@
-// Settings (DESIGN.md §4.1): one table of fields gives the validation of `settings.set`, the
+// Settings (docs/design.md §4.1): one table of fields gives the validation of `settings.set`, the
 // type, the defaults a new installation starts with, the settings screen of the window (label,
 // help, how each value is edited), the reliability fuzz template and docs/settings.md.
 // Adding a setting = one entry in FIELDS (plus the code that uses it); the rest follows.
@@ -59,7 +59,7 @@ const FIELDS = {
     help: 'A stopped agent gets SIGTERM, then SIGKILL after this many milliseconds.',
     editor: { kind: 'integer', unit: 'ms' },
   }),
-  // DESIGN §3: bounded output per stage.
+  // docs/design.md §3: bounded output per stage.
   outputBudgetBytes: field({
     schema: z.number().int().min(64 * 1024).max(1024 * 1024 * 1024),
     default: 8 * 1024 * 1024,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ACTIVE_STATUSES, RUNNING_STATUSES, TERMINAL_STATUSES, WORKFLOW_STATUSES, canTransition, sourcesOf } from './status';
 
-// DESIGN.md §1 rule 5, written out independently of status.ts so a change there fails here.
+// docs/design.md §1 rule 5, written out independently of status.ts so a change there fails here.
 const ALLOWED = new Set([
   'queued>pending',
   'queued>cancelled',

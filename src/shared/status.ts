@@ -1,4 +1,4 @@
-// The workflow state machine of DESIGN.md §1 rule 5: the one place it is written down.
+// The workflow state machine of docs/design.md §1 rule 5: the one place it is written down.
 // Everything else (SQL compare-and-set lists, UI colours, tray counts) derives from it.
 
 export const WORKFLOW_STATUSES = [

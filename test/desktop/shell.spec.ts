@@ -82,7 +82,7 @@ describe('the built desktop app (out/), with an Electron stand-in, the real core
     assert.deepEqual(stragglers, [], 'no agent process outlived the app');
   });
 
-  it('starts sandboxed and single-instance, with the secure window of DESIGN §4.3', () => {
+  it('starts sandboxed and single-instance, with the secure window of docs/design.md §4.3', () => {
     const order = app.electron.calls.map((c) => c.api);
     assert.ok(order.indexOf('app.enableSandbox') >= 0 && order.indexOf('app.enableSandbox') < order.indexOf('app.ready'), 'app.enableSandbox() before ready');
     assert.ok(order.indexOf('app.requestSingleInstanceLock') >= 0 && order.indexOf('app.requestSingleInstanceLock') < order.indexOf('app.ready'), 'the single-instance lock before ready');

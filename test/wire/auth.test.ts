@@ -1,4 +1,4 @@
-// DESIGN §4.2: no token, a wrong token, a foreign or missing Origin — each connection gets
+// docs/design.md §4.2: no token, a wrong token, a foreign or missing Origin — each connection gets
 // UNAUTHORIZED and is closed, and nothing it sends reaches the core.
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,4 +1,4 @@
-// The envelope rules of DESIGN §4.1, below any transport.
+// The envelope rules of docs/design.md §4.1, below any transport.
 import { describe, expect, it } from 'vitest';
 import { SwitchyardError } from '../../src/shared/errors';
 import { handleText, invoke } from '../../src/main/transport/dispatch';

@@ -1,4 +1,4 @@
-// Fuzz (DESIGN §4.1): random and malformed messages against every method — wrong types,
+// Fuzz (docs/design.md §4.1): random and malformed messages against every method — wrong types,
 // missing fields, huge strings, deep nesting, invalid JSON, binary frames, __proto__ keys.
 // Each answer is INVALID_INPUT when the message is invalid (or a correct answer when it
 // happens to be valid), the server stays up, and the database is unchanged.

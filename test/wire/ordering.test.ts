@@ -1,4 +1,4 @@
-// DESIGN §1 rule 3 and §4.1 across the wire: 20 concurrent emitters on 5 workflows; the client
+// docs/design.md §1 rule 3 and §4.1 across the wire: 20 concurrent emitters on 5 workflows; the client
 // receives every event once, in order, with no gap — and a forced disconnect in the middle of
 // the stream is repaired by followEvents' gap filler.
 import WebSocket from 'ws';

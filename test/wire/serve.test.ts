@@ -1,4 +1,4 @@
-// `npm run serve` as a child process (DESIGN §4.2): the one printed line, the contract over the
+// `npm run serve` as a child process (docs/design.md §4.2): the one printed line, the contract over the
 // WebSocket, a clean SIGTERM (exit 0, data kept), and start-up failures as one line and exit 1.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';

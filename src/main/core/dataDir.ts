@@ -1,4 +1,4 @@
-// Where Switchyard keeps its database (DESIGN.md §5).
+// Where Switchyard keeps its database (docs/design.md §5).
 import { homedir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 

@@ -1,4 +1,4 @@
-// The orchestrator: the workflow lifecycle of DESIGN.md §1 (start, queue, approve, reject,
+// The orchestrator: the workflow lifecycle of docs/design.md §1 (start, queue, approve, reject,
 // cancel, recovery, the worktree map) and the walk of each workflow's pipeline, handing command
 // stages to a StageExecutor. Every write that moves a workflow is a named operation of
 // transitions.ts; budgets are budget.ts's; the database and its stores come from store/storage.ts.

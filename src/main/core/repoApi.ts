@@ -1,4 +1,4 @@
-// What the core offers about repositories and worktrees (DESIGN.md §4.1 repos.* / worktrees.*).
+// What the core offers about repositories and worktrees (docs/design.md §4.1 repos.* / worktrees.*).
 // Implemented over the git CLI in ./git; the transports call it through this interface.
 import type { Diff, Repo, Worktree } from '../../shared/domain';
 

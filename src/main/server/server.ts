@@ -1,4 +1,4 @@
-// The headless server (DESIGN.md §4.2): the built renderer over HTTP and the contract over a
+// The headless server (docs/design.md §4.2): the built renderer over HTTP and the contract over a
 // WebSocket at /ws, on 127.0.0.1 only. Started by src/main/serve.ts, and in process by tests.
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';

@@ -1,4 +1,4 @@
-// The thin Electron layer of the desktop shell (DESIGN.md §4.3). Every decision lives in the
+// The thin Electron layer of the desktop shell (docs/design.md §4.3). Every decision lives in the
 // plain modules beside this file (tested in Node); this file only connects them to Electron:
 // the window, the session's security, the tray, the menus, global shortcuts, notifications,
 // single-instance and the quit flow.

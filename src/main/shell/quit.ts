@@ -1,4 +1,4 @@
-// The quit flow (DESIGN.md §4.3): with active workflows, ask first — "Cancel all and quit",
+// The quit flow (docs/design.md §4.3): with active workflows, ask first — "Cancel all and quit",
 // "Keep running" (close the window, stay in the tray), "Don't quit". Cancelling waits a bounded
 // time, then the core closes the database, and only then does the process exit.
 import type { Workflow } from '../../shared/domain';

@@ -1,4 +1,4 @@
-// The window's security settings and policies (DESIGN.md §4.3, Electron's security checklist):
+// The window's security settings and policies (docs/design.md §4.3, Electron's security checklist):
 // plain data and predicates, applied by the Electron layer and checked by tests.
 import type { BrowserWindowConstructorOptions, WebPreferences } from 'electron';
 

@@ -1,4 +1,4 @@
-// Global shortcuts from the settings (DESIGN.md §4.3), with conflict detection: Electron's
+// Global shortcuts from the settings (docs/design.md §4.3), with conflict detection: Electron's
 // globalShortcut.register returns false when another application (or the OS) owns the
 // accelerator, and throws on an accelerator it cannot parse. Both are reported, never fatal.
 import type { Settings } from '../../shared/settings';

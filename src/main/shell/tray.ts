@@ -1,4 +1,4 @@
-// The tray, as pure functions of the active workflows (DESIGN.md §4.3): which icon, which
+// The tray, as pure functions of the active workflows (docs/design.md §4.3): which icon, which
 // tooltip, which menu. The Electron layer calls these on every workflow change.
 import type { Workflow } from '../../shared/domain';
 import { formatCost, formatCount } from '../../shared/format';

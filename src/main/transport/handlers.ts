@@ -1,4 +1,4 @@
-// The one handler table (DESIGN.md §4): contract method -> core call. Both transports (Electron
+// The one handler table (docs/design.md §4): contract method -> core call. Both transports (Electron
 // IPC and the headless WebSocket) dispatch through it; params reach a handler only after the
 // contract's zod schema parsed them (see dispatch.ts).
 import type { Method, Params, Result } from '../../shared/contract';

@@ -1,4 +1,4 @@
-// Pushes from the core's bus to every connected client (DESIGN.md §4.1): event batches per
+// Pushes from the core's bus to every connected client (docs/design.md §4.1): event batches per
 // workflow, ordered by sequence and coalesced so that under load each workflow gets at most one
 // `events` push per interval; workflow changes go out as they happen, each right after the events
 // committed before it, so no client sees a status ahead of its events.

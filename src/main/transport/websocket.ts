@@ -1,4 +1,4 @@
-// The contract over a WebSocket (DESIGN.md §4.2): attached to an HTTP server at `/ws`. The
+// The contract over a WebSocket (docs/design.md §4.2): attached to an HTTP server at `/ws`. The
 // upgrade is authenticated by a token (constant-time compare) and by the Origin and Host
 // headers; a refused connection gets one UNAUTHORIZED message and is closed, and none of its
 // frames ever reaches the handler table. Every authenticated connection receives every push.

@@ -1,5 +1,5 @@
 // Orphans: after every kill and every cancel, no agent process of any workflow is left running.
-// How a hard-killed server's agents are stopped (DESIGN rule 8, decided by the core): each
+// How a hard-killed server's agents are stopped (docs/design.md rule 8, decided by the core): each
 // stage's process group is recorded in the database before the stage runs, and the next start
 // kills every recorded group's processes that carry the workflow's marker. This scenario proves
 // the agent really stops editing the worktree after the restart, also when it had started a

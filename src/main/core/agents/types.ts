@@ -1,6 +1,6 @@
 // What Switchyard needs to know of one agent CLI, behind one small interface (docs/agents.md).
 // Everything CLI-specific lives in that CLI's adapter (`agents/<cli>.ts`): the pipeline runner
-// and the window only know the event vocabulary of DESIGN §2, never a CLI's flags or field names.
+// and the window only know the event vocabulary of docs/design.md §2, never a CLI's flags or field names.
 import type { EventDraft, Usage } from '../../../shared/events';
 import type { PipelineDef } from '../../../shared/pipeline';
 

@@ -1,4 +1,4 @@
-// How a command stage ended, in the words the workflow keeps (DESIGN §3): completed (with the
+// How a command stage ended, in the words the workflow keeps (docs/design.md §3): completed (with the
 // captured plan), changes requested (a review's exit 3 or marker line, with its feedback), or
 // failed with a reason a person can act on. One function for every stage: a text stage and a
 // CLI's structured stream differ only in the evidence they hand over (StageEvidence).

@@ -17,7 +17,7 @@ export class StaticPipelines implements PipelineSource {
   }
 }
 
-/** plan -> approve -> implement -> review, the shape of DESIGN §3's example. */
+/** plan -> approve -> implement -> review, the shape of docs/design.md §3's example. */
 export const STANDARD_STAGES: Pipeline['stages'] = [
   { name: 'plan', agent: 'architect', run: ['plan'], captureAs: 'plan' },
   { name: 'approve', approval: true },

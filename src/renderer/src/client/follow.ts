@@ -1,4 +1,4 @@
-// followEvents over any transport: the gap filler of DESIGN.md §4.1. A client's view of a
+// followEvents over any transport: the gap filler of docs/design.md §4.1. A client's view of a
 // workflow's events always equals the database's: history is paged with events.list, live
 // pushes are applied while they continue the sequence, and anything else (a gap, a reconnect)
 // is repaired by reading from the database again after the last sequence delivered.

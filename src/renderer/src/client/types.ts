@@ -1,4 +1,4 @@
-// The renderer's view of Switchyard: one client over either transport (DESIGN.md §4.1–§4.2).
+// The renderer's view of Switchyard: one client over either transport (docs/design.md §4.1–§4.2).
 import type { Method, ParamsIn, Result } from '../../../shared/contract';
 import type { Workflow } from '../../../shared/domain';
 import type { WorkflowEvent } from '../../../shared/events';

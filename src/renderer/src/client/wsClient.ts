@@ -1,4 +1,4 @@
-// The client over the headless server's WebSocket (DESIGN.md §4.2). Reconnects with exponential
+// The client over the headless server's WebSocket (docs/design.md §4.2). Reconnects with exponential
 // backoff (capped); calls made while disconnected wait for the connection, or fail after a
 // timeout with a clear error; followEvents resyncs after every reconnect.
 import type { Method, ParamsIn, Result } from '../../../shared/contract';

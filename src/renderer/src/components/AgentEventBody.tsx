@@ -1,4 +1,4 @@
-// The message cell of the event types structured agent streams add (DESIGN §2), and of API retry
+// The message cell of the event types structured agent streams add (docs/design.md §2), and of API retry
 // warnings; null for every other type, which EventRow renders as before.
 import type { ReactNode } from 'react';
 import type { WorkflowEvent } from '../../../shared/events';

@@ -1,4 +1,4 @@
-// What the window reads from the events of structured agent streams (DESIGN §2): tool calls,
+// What the window reads from the events of structured agent streams (docs/design.md §2): tool calls,
 // tool results and API retries. Data is read defensively: the core adds fields as the CLIs do,
 // and a row must render whatever arrives. Pure, unit-tested.
 import type { WorkflowEvent } from '../../../shared/events';

@@ -1,5 +1,5 @@
 // Pure operations on the loaded window of one workflow's event log. Sequences are gapless
-// 1..N (DESIGN rule 3), so the loaded part is always one contiguous range [first, last].
+// 1..N (docs/design.md rule 3), so the loaded part is always one contiguous range [first, last].
 import type { WorkflowEvent } from '../../../shared/events';
 
 export interface EventLog {

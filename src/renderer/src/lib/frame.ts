@@ -1,4 +1,4 @@
-// Coalesces high-frequency work into one flush per animation frame (DESIGN §4.4: a busy
+// Coalesces high-frequency work into one flush per animation frame (docs/design.md §4.4: a busy
 // workflow must not re-render the window for every pushed batch).
 
 export type Scheduler = (run: () => void) => void;

@@ -1,4 +1,4 @@
-// Every action of the window and its key (DESIGN §4.4). The `?` overlay, the command palette,
+// Every action of the window and its key (docs/design.md §4.4). The `?` overlay, the command palette,
 // the tooltips and the global key handler all read this one table.
 
 export const ACTION_IDS = [

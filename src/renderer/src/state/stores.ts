@@ -1,4 +1,4 @@
-// The window's state, one zustand store per concern (DESIGN §4.4). Stores are vanilla so they
+// The window's state, one zustand store per concern (docs/design.md §4.4). Stores are vanilla so they
 // run in Node tests; components read them through `useStore` with narrow selectors.
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { Repo, Workflow, Worktree } from '../../../shared/domain';
