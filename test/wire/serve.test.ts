@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sandbox, type Sandbox } from '../../src/main/core/git/gitFixture';
+import { sandbox, type Sandbox } from '../../src/main/core/testing/gitFixture';
 import { makeHarness } from '../../src/main/core/testing/harness';
 import { repoServiceFor } from '../../src/main/core/createCore';
 import { parseServeArgs } from '../../src/main/server/args';

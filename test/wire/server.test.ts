@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contract, type Method, type Push, type Result } from '../../src/shared/contract';
 import type { Workflow } from '../../src/shared/domain';
 import { repoServiceFor } from '../../src/main/core/createCore';
-import { sandbox, write, type Sandbox } from '../../src/main/core/git/gitFixture';
+import { sandbox, write, type Sandbox } from '../../src/main/core/testing/gitFixture';
 import { RawClient, startFixture, type ServerFixture } from './helpers';
 
 let fx: ServerFixture;

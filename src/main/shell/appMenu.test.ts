@@ -3,7 +3,7 @@ import { DEFAULT_SETTINGS } from '../../shared/settings';
 import type { MenuSpec, ShellAction } from './actions';
 import { QUIT_ACCELERATOR, buildAppMenu } from './appMenu';
 import { toTemplate } from './menuTemplate';
-import { wf } from './testWorkflow';
+import { wf } from './testing/workflow';
 
 type ActionItem = Extract<MenuSpec, { type: 'action' }>;
 function flatActions(menu: MenuSpec[]): ActionItem[] {

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Workflow } from '../../shared/domain';
 import { QUIT_CANCEL_REASON, QuitController, QuitTimeoutError, within, type QuitAnswer, type QuitPorts } from './quit';
-import { wf } from './testWorkflow';
+import { wf } from './testing/workflow';
 
 /** Fake ports that record the order of what happened. */
 function harness(active: Workflow[], answer: QuitAnswer, opts: { cancel?: () => Promise<unknown>; close?: () => Promise<void>; boundMs?: number } = {}) {

@@ -4,7 +4,7 @@ import { DEFAULT_SETTINGS, type Settings } from '../../shared/settings';
 import type { MenuSpec, ShellAction } from './actions';
 import { ShellController, type NavigateMessage, type ShellPorts } from './controller';
 import { ShellModel, notificationFor, type NotificationSpec } from './shellModel';
-import { wf } from './testWorkflow';
+import { wf } from './testing/workflow';
 
 describe('notificationFor', () => {
   it('announces approval needed, completed and failed — and nothing else', () => {

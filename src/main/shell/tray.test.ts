@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ACTIVE_STATUSES, WORKFLOW_STATUSES, isActive } from '../../shared/status';
 import type { MenuSpec } from './actions';
 import { buildTrayMenu, costLabel, summarize, trayState, trayTooltip, type TrayState } from './tray';
-import { wf } from './testWorkflow';
+import { wf } from './testing/workflow';
 
 type ActionItem = Extract<MenuSpec, { type: 'action' }>;
 const actions = (menu: MenuSpec[]) => menu.filter((i): i is ActionItem => i.type === 'action');

@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createCore } from '../createCore';
 import { InProcessExecutor } from '../testing/inProcessExecutor';
 import { STANDARD_STAGES, StaticPipelines } from '../testing/staticPipelines';
-import { sandbox, sh } from './gitFixture';
+import { sandbox, sh } from '../testing/gitFixture';
 
 const box = sandbox();
 const dataDir = mkdtempSync(join(tmpdir(), 'switchyard-core-'));

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../store/database';
 import { copyIndex, DEFAULT_MAX_PATCH_BYTES } from './diff';
-import { commitFile, sandbox, sh, write, type Sandbox } from './gitFixture';
+import { commitFile, sandbox, sh, write, type Sandbox } from '../testing/gitFixture';
 import { GitRepoService } from './repoService';
 
 let box: Sandbox;

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { hang } from '../testing/inProcessExecutor';
 import { makeHarness, type Harness } from '../testing/harness';
-import { commitFile, sandbox, sh, write, type Sandbox } from './gitFixture';
+import { commitFile, sandbox, sh, write, type Sandbox } from '../testing/gitFixture';
 import { repoServiceFor } from '../createCore';
 import { GitRepoService } from './repoService';
 

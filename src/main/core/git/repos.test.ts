@@ -2,7 +2,7 @@ import { mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../store/database';
-import { sandbox, sh, type Sandbox } from './gitFixture';
+import { sandbox, sh, type Sandbox } from '../testing/gitFixture';
 import { GitRepoService } from './repoService';
 
 let box: Sandbox;

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Repo } from '../../../shared/domain';
 import { hang } from '../testing/inProcessExecutor';
 import { makeHarness, type Harness } from '../testing/harness';
-import { commitFile, sandbox, sh, write, type Sandbox } from './gitFixture';
+import { commitFile, sandbox, sh, write, type Sandbox } from '../testing/gitFixture';
 import { repoServiceFor } from '../createCore';
 import type { GitRepoService } from './repoService';
 

@@ -3,7 +3,7 @@ import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
 import type { WorkflowEvent } from '../../../shared/events';
 import { createApp } from '../state/app';
-import { event, FakeClient } from '../state/fakeClient';
+import { event, FakeClient } from '../testing/fakeClient';
 import { AppContext } from '../state/hooks';
 import { agentEventBody } from './AgentEventBody';
 import { MESSAGE_CHARS } from './AgentMessage';

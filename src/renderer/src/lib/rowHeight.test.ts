@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { event } from '../state/fakeClient';
+import { event } from '../testing/fakeClient';
 import { estimateRowHeight, lineCount, MESSAGE_LINES, ROW_HEIGHT } from './rowHeight';
 
 describe('estimateRowHeight', () => {

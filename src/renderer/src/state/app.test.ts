@@ -3,7 +3,7 @@ import type { Workflow } from '../../../shared/domain';
 import { DEFAULT_SETTINGS } from '../../../shared/settings';
 import type { NotificationText } from '../lib/notify';
 import { createApp } from './app';
-import { FakeClient, workflow } from './fakeClient';
+import { FakeClient, workflow } from '../testing/fakeClient';
 import { countActive } from './workflowsModel';
 
 const repo = { id: 'r1', path: '/repo', name: 'repo', addedAt: '2025-01-01T00:00:00Z' };

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createStore } from 'zustand/vanilla';
 import type { WorkflowEvent } from '../../../shared/events';
 import { createEventsFeed, TAIL_PAGE } from './eventsFeed';
-import { event, FakeClient } from './fakeClient';
+import { event, FakeClient } from '../testing/fakeClient';
 import type { EventsStore } from './stores';
 
 /** A server-side log of `total` events answering events.list like the core does. */

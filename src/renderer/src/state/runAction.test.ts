@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS } from '../../../shared/settings';
 import { createApp } from './app';
-import { FakeClient, workflow } from './fakeClient';
+import { FakeClient, workflow } from '../testing/fakeClient';
 import { isAvailable, runAction } from './runAction';
 
 const wt = (path: string, isMain = false) => ({ path, branch: 'b', head: 'h', isMain, dirty: false, locked: false, prunable: false, activeWorkflowId: null });

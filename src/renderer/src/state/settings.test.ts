@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS } from '../../../shared/settings';
 import { createApp } from './app';
-import { FakeClient } from './fakeClient';
+import { FakeClient } from '../testing/fakeClient';
 import { runAction } from './runAction';
 
 describe('settings in the window', () => {

@@ -1,7 +1,7 @@
-// Test helper: a Workflow with sensible defaults (shell tests only).
-import type { Workflow } from '../../shared/domain';
-import { EMPTY_USAGE } from '../../shared/events';
-import type { WorkflowStatus } from '../../shared/status';
+// Tests only: a Workflow with sensible defaults (shell tests only).
+import type { Workflow } from '../../../shared/domain';
+import { EMPTY_USAGE } from '../../../shared/events';
+import type { WorkflowStatus } from '../../../shared/status';
 
 let n = 0;
 export function wf(status: WorkflowStatus, over: Partial<Workflow> = {}): Workflow {
