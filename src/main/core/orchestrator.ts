@@ -15,7 +15,7 @@ import { ACTIVE_STATUSES, isTerminal, type WorkflowStatus } from '../../shared/s
 import { Bus } from './bus';
 import { EventLog, type Tx } from './eventLog';
 import { MAX_REPLANS, addUsage, afterStage, budgetExceeded, budgetOf, replanTarget, sessionToResume, stageStartEvents, stepAt, type Step } from './pipelineWalker';
-import { systemReaper } from './reaper';
+import { systemReaper } from './process/orphanReaper';
 import type { PipelineSource, ProcessReaper, StageExecutor, StageOutcome } from './runner';
 import { Checkpointer } from './store/checkpointer';
 import { openDatabase, type Durability } from './store/database';

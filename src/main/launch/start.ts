@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { electronBinaryPresent } from '../../../scripts/electron-binary.mjs';
 import { desktopDataDir } from '../core/dataDir';
-import { findProgram } from '../core/pipeline/programLookup';
+import { findProgram } from '../core/process/programLookup';
 import { browserOpener, decideStart, parseStartArgs, StartUsageError, type StartFacts, type StartFlags } from './startMode';
 
 const say = (line: string) => process.stderr.write(`switchyard: ${line}\n`);

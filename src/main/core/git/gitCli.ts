@@ -2,7 +2,7 @@
 // environment that cannot be redirected by variables Switchyard itself inherited, and one
 // way of turning a failed command into a typed error.
 import { SwitchyardError } from '../../../shared/errors';
-import { ExecError, execFile, type ExecResult } from '../exec';
+import { ExecError, execFile, type ExecResult } from '../process/processRunner';
 
 export const GIT = 'git';
 const DEFAULT_TIMEOUT_MS = 60_000;
