@@ -1,4 +1,4 @@
-// Every git call of the core goes through here: argv only (exec.ts, never a shell), an
+// Every git call of the core goes through here: argv only (process/processRunner.ts, never a shell), an
 // environment that cannot be redirected by variables Switchyard itself inherited, and one
 // way of turning a failed command into a typed error.
 import { SwitchyardError } from '../../../shared/errors';
