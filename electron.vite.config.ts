@@ -15,7 +15,17 @@ const devServerInlineStyles: Plugin = {
 export default defineConfig({
   main: {
     plugins: [externalizeDepsPlugin()],
-    build: { rollupOptions: { input: { index: resolve('src/main/index.ts') } } },
+    build: {
+      rollupOptions: {
+        // Each worker thread's entry is bundled on its own, as out/main/<name>.js beside the
+        // bundle that starts it (src/main/core/process/workerEntry.ts finds it there).
+        input: {
+          index: resolve('src/main/index.ts'),
+          'processRunner.worker': resolve('src/main/core/process/processRunner.worker.ts'),
+          'checkpoint.worker': resolve('src/main/core/store/checkpoint.worker.ts'),
+        },
+      },
+    },
   },
   preload: {
     plugins: [externalizeDepsPlugin()],

@@ -18,6 +18,9 @@ export const OUT = {
   main: join(root, 'out/main/index.js'),
   preload: join(root, 'out/preload/index.cjs'),
   renderer: join(root, 'out/renderer/index.html'),
+  /** The core's worker threads, each built as its own entry beside the main bundle. */
+  processRunnerWorker: join(root, 'out/main/processRunner.worker.js'),
+  checkpointWorker: join(root, 'out/main/checkpoint.worker.js'),
 };
 
 /** Builds out/ (npx electron-vite build) when any bundle is missing or older than src/ or the build config. */

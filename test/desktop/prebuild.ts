@@ -84,6 +84,13 @@ export function packsNodeModuleFile(config: Record<string, unknown>, platform: '
   return matchesAll(file, compile(['**/*', ...excludes]));
 }
 
+/** Whether electron-builder copies one of the app's own files (not node_modules): `files`, in order. */
+export function packsAppFile(config: Record<string, unknown>, platform: 'linux' | 'mac' | 'win', file: string): boolean {
+  const platformConfig = (config[platform] ?? {}) as Record<string, unknown>;
+  const patterns = [...asList(config.files), ...asList(platformConfig.files)].filter((x): x is string => typeof x === 'string');
+  return matchesAll(file, compile(patterns));
+}
+
 /** Whether a file packed into app.asar is unpacked next to it (`asarUnpack`, top level or the platform's). */
 export function unpacksFile(config: Record<string, unknown>, platform: 'linux' | 'mac' | 'win', file: string): boolean {
   if (config.asar === false) return true;

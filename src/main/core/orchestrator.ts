@@ -16,7 +16,7 @@ import { KnownPipelineDefSchema } from './agents/registry';
 import { Bus } from './bus';
 import { EventLog } from './eventLog';
 import { MAX_REPLANS, afterStage, replanTarget, sessionToResume, stepAt, type Step } from './pipelineWalker';
-import { systemReaper } from './reaper';
+import { systemReaper } from './process/orphanReaper';
 import type { PipelineSource, ProcessReaper, StageExecutor, StageOutcome } from './runner';
 import type { EventStore } from './store/eventStore';
 import type { ProcessStore } from './store/processStore';

@@ -8,7 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { desktopDataDir } from '../core/dataDir';
-import { findProgram } from '../core/pipeline/programLookup';
+import { findProgram } from '../core/process/programLookup';
 import { browserOpener, decideStart, parseStartArgs, StartUsageError, type StartFacts, type StartFlags } from './startMode';
 
 const say = (line: string) => process.stderr.write(`switchyard: ${line}\n`);

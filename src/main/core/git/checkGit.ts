@@ -1,6 +1,6 @@
 // Start-up check: git must be on PATH and new enough for everything this folder runs.
 import { SwitchyardError } from '../../../shared/errors';
-import { ExecError, execFile } from '../exec';
+import { ExecError, execFile } from '../process/processRunner';
 import { GIT, gitEnv } from './gitCli';
 
 /**

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Diff } from '../../../shared/domain';
 import { SwitchyardError, invalidInput } from '../../../shared/errors';
-import type { ExecResult } from '../exec';
+import type { ExecResult } from '../process/processRunner';
 import { git, gitFailed, gitOk, splitNul, type GitOptions } from './gitCli';
 import { baseOf } from './locate';
 import { exists, requireAbsolute, samePath } from './paths';

@@ -1,8 +1,8 @@
-// Every git call of the core goes through here: argv only (exec.ts, never a shell), an
+// Every git call of the core goes through here: argv only (process/processRunner.ts, never a shell), an
 // environment that cannot be redirected by variables Switchyard itself inherited, and one
 // way of turning a failed command into a typed error.
 import { SwitchyardError } from '../../../shared/errors';
-import { ExecError, execFile, type ExecResult } from '../exec';
+import { ExecError, execFile, type ExecResult } from '../process/processRunner';
 
 export const GIT = 'git';
 const DEFAULT_TIMEOUT_MS = 60_000;

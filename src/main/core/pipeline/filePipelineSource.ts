@@ -7,7 +7,7 @@ import type { Settings } from '../../../shared/settings';
 import type { PipelineSource } from '../runner';
 import { describeIssue, readPipelinesFile } from './pipelinesFile';
 import { BUILTIN_PIPELINES, DEFAULT_BUILTIN, KnownPipelineDefSchema } from '../agents/registry';
-import { missingProgramMessage } from './programLookup';
+import { missingProgramMessage } from '../process/programLookup';
 import { formatJsonPath } from './jsonLocate';
 
 interface Entry {

@@ -3,7 +3,7 @@
 // commits made in between (an agent such as Aider commits as it goes).
 import { lstat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ExecError, execFile } from '../exec';
+import { ExecError, execFile } from '../process/processRunner';
 
 export type FileEventType = 'file_created' | 'file_modified' | 'file_deleted';
 export interface FileChange {

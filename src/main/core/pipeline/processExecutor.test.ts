@@ -3,7 +3,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { processRunner } from '../exec';
+import { processRunner } from '../process/processRunner';
 import { makeHarness, type Harness } from '../testing/harness';
 import { FilePipelineSource } from './filePipelineSource';
 import { ProcessExecutor } from './processExecutor';
@@ -113,7 +113,7 @@ describe('ProcessExecutor in a workflow', () => {
     const repo = await makeRepo(h.dir, {}, pipeline([{ name: 'work', agent: 'developer', run: agent('stubborn.mjs') }]));
     const wf = await h.orch.start({ worktreePath: repo, issueId: 'R-1' });
     await waitForEvent(h.orch, wf.id, (e) => e.type === 'agent_output' && e.message.includes('ready parent='));
-    await processRunner.stopForTest();
+    await processRunner.stop();
     const done = await h.waitFor(wf.id, ['completed', 'failed']);
     expect(done.failureReason).toMatch(/^Stage work lost its exit status \(the process runner stopped\) and was stopped/);
     expect(await markedAlive(wf.id)).toEqual([]);
@@ -129,7 +129,7 @@ describe('ProcessExecutor in a workflow', () => {
       const repo = await makeRepo(h.dir, {}, pipeline([{ name: 'work', agent: 'developer', run: agent('stubborn.mjs'), output }]));
       const wf = await h.orch.start({ worktreePath: repo, issueId: 'R-3' });
       await waitForEvent(h.orch, wf.id, (e) => e.type === 'agent_output' && e.message.includes('ready parent='));
-      await processRunner.stopForTest();
+      await processRunner.stop();
       const done = await h.waitFor(wf.id, ['completed', 'failed']);
       expect(done.failureReason).toMatch(/^Stage work lost its exit status \(the process runner stopped\) and was stopped; last output: ready parent=/);
       expect(await markedAlive(wf.id)).toEqual([]);

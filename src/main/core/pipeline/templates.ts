@@ -1,7 +1,7 @@
 // What a stage's program is given: argv templates filled inside single elements, and the same
 // values as SWITCHYARD_* environment variables. Nothing here ever builds a command string.
 import type { Workflow } from '../../../shared/domain';
-import { WORKFLOW_MARKER_ENV } from '../reaper';
+import { WORKFLOW_MARKER_ENV } from '../process/procScan';
 import type { StageVars } from '../runner';
 
 export const TEMPLATE_NAMES = ['issueId', 'title', 'description', 'prompt', 'worktree', 'plan', 'planFile', 'feedback'] as const;

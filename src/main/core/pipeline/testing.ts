@@ -5,9 +5,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { WorkflowEvent } from '../../../shared/events';
-import { execFile } from '../exec';
+import { execFile } from '../process/processRunner';
 import type { Orchestrator } from '../orchestrator';
-import { scanProcesses } from './processGroup';
+import { scanProcesses } from '../process/procScan';
 
 export const FIXTURE_AGENTS = fileURLToPath(new URL('../../../../test/fixtures/agents/', import.meta.url));
 

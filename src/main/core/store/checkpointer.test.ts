@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BACKSTOP_AUTOCHECKPOINT_PAGES, Checkpointer, DEFAULT_AUTOCHECKPOINT_PAGES, type CheckpointResult } from './checkpointer';
+import type { CheckpointRequest } from './checkpointProtocol';
 import { openDatabase } from './database';
 
 let dir: string;
@@ -82,7 +83,7 @@ describe('Checkpointer', () => {
     const post = (c as unknown as { worker: { postMessage: (m: unknown) => void } }).worker;
     const original = post.postMessage.bind(post);
     post.postMessage = (m: unknown) => {
-      if (m === 'checkpoint') asked++;
+      if ((m as CheckpointRequest).kind === 'checkpoint') asked++;
       original(m);
     };
     for (let i = 0; i < 249; i++) c.committed(1);

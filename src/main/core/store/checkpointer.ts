@@ -1,4 +1,5 @@
-// Checkpoints the write-ahead log from a worker thread, so the committing (main) thread never does.
+// Checkpoints the write-ahead log from a worker thread (checkpoint.worker.ts; the messages between
+// the two: checkpointProtocol.ts), so the committing (main) thread never does.
 //
 // Why: SQLite checkpoints on the connection that commits, once the WAL passes 1,000 pages, and a
 // checkpoint copies those pages into the database file and syncs both files (even at
@@ -13,8 +14,12 @@
 // 5-15 % slower with the worker, NORMAL 1.6x faster), so at FULL SQLite checkpoints inline.
 import type Database from 'better-sqlite3';
 import { createRequire } from 'node:module';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startWorker } from '../process/workerEntry';
+import type { CheckpointReply, CheckpointRequest, CheckpointResult, CheckpointWorkerData } from './checkpointProtocol';
 import type { Durability } from './database';
+
+export type { CheckpointResult } from './checkpointProtocol';
 
 /** SQLite's own default: what the main connection uses whenever the worker is not running. */
 export const DEFAULT_AUTOCHECKPOINT_PAGES = 1000;
@@ -23,12 +28,6 @@ export const BACKSTOP_AUTOCHECKPOINT_PAGES = 10_000;
 /** Rows and commits after which the worker is asked to checkpoint (each ~ SQLite's 1,000 pages: ~1.2 pages a row, ~3 a commit). */
 const NUDGE_AFTER_ROWS = 800;
 const NUDGE_AFTER_COMMITS = 250;
-
-export interface CheckpointResult {
-  /** Frames in the WAL when the checkpoint ran, and how many of them are now in the database. */
-  frames: number;
-  checkpointed: number;
-}
 
 export interface CheckpointerOptions {
   durability?: Durability;
@@ -39,27 +38,6 @@ export interface CheckpointerOptions {
   /** Called once if the worker fails; the main connection has its default back by then. */
   onFailure?: (error: Error) => void;
 }
-
-// Plain CommonJS, evaluated in the worker: it has no bundled file of its own, so it runs the same
-// from tsx, Vitest and the Electron build. It only needs the driver's path and the database file.
-const WORKER_SOURCE = `
-const { parentPort, workerData } = require('node:worker_threads');
-const Database = require(workerData.driver);
-const db = new Database(workerData.file, { fileMustExist: true });
-db.pragma('busy_timeout = 5000');
-// The checkpoint syncs as the main connection would: the WAL before, the database file after.
-db.pragma('synchronous = ' + workerData.synchronous);
-parentPort.postMessage({ ready: true, synchronous: db.pragma('synchronous', { simple: true }) });
-parentPort.on('message', (m) => {
-  if (m === 'close') {
-    db.close();
-    parentPort.close();
-    return;
-  }
-  const [row] = db.pragma('wal_checkpoint(PASSIVE)');
-  parentPort.postMessage({ frames: row.log, checkpointed: row.checkpointed });
-});
-`;
 
 export class Checkpointer {
   private readonly worker: Worker;
@@ -79,28 +57,26 @@ export class Checkpointer {
     file: string,
     private readonly options: CheckpointerOptions = {},
   ) {
-    this.worker = new Worker(WORKER_SOURCE, {
-      eval: true,
-      workerData: {
-        driver: options.driver ?? createRequire(import.meta.url).resolve('better-sqlite3'),
-        file,
-        synchronous: options.durability === 'full' ? 'FULL' : 'NORMAL',
-      },
-    });
+    const workerData: CheckpointWorkerData = {
+      driver: options.driver ?? createRequire(import.meta.url).resolve('better-sqlite3'),
+      file,
+      synchronous: options.durability === 'full' ? 'FULL' : 'NORMAL',
+    };
+    this.worker = startWorker(import.meta.url, 'checkpoint.worker', { name: 'switchyard checkpoints', workerData });
     // It must never keep the process alive on its own; close() waits for it explicitly.
     this.worker.unref();
     this.exited = new Promise((resolve) => this.worker.once('exit', () => resolve()));
-    this.worker.on('message', (m: { ready?: true; synchronous?: number; frames?: number; checkpointed?: number }) => {
-      if (m.ready) {
+    this.worker.on('message', (m: CheckpointReply) => {
+      if (m.kind === 'ready') {
         if (this.state !== 'starting') return;
         this.state = 'running';
-        this.synchronous = m.synchronous!;
+        this.synchronous = m.synchronous;
         this.db.pragma(`wal_autocheckpoint = ${BACKSTOP_AUTOCHECKPOINT_PAGES}`);
         this.settle(true);
         return;
       }
       this.busy = false;
-      this.options.onCheckpoint?.({ frames: m.frames!, checkpointed: m.checkpointed! });
+      this.options.onCheckpoint?.({ frames: m.frames, checkpointed: m.checkpointed });
     });
     this.worker.on('error', (e) => this.fail(e));
     this.worker.on('exit', (code) => {
@@ -122,7 +98,7 @@ export class Checkpointer {
     this.rows = 0;
     this.commits = 0;
     this.busy = true;
-    this.worker.postMessage('checkpoint');
+    this.send({ kind: 'checkpoint' });
   }
 
   /** Stops the worker and closes its connection (before the main connection closes). */
@@ -132,12 +108,16 @@ export class Checkpointer {
     this.state = 'closed';
     this.settle(false);
     if (wasUp) {
-      this.worker.postMessage('close');
+      this.send({ kind: 'close' });
       // A worker still opening its connection reads the message once it is up.
       this.worker.ref();
       await this.exited;
     }
     this.restoreDefault();
+  }
+
+  private send(request: CheckpointRequest): void {
+    this.worker.postMessage(request);
   }
 
   private fail(error: Error): void {

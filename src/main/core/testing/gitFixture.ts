@@ -2,7 +2,7 @@
 import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { execFile } from '../exec';
+import { execFile } from '../process/processRunner';
 
 /** Every git run by the test process (ours and the service's) ignores user and system config. */
 export function isolateGit(): void {

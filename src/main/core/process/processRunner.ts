@@ -1,6 +1,7 @@
 // Starts programs with an argv array — never a shell — from one worker thread (the process
-// runner): `execFile` collects a program's output; `processRunner.startDetached` starts an agent
-// in its own process group, writing into descriptors this process opened.
+// runner, processRunner.worker.ts): `execFile` collects a program's output;
+// `processRunner.startDetached` starts an agent in its own process group, writing into
+// descriptors this process opened. The messages between the two: processRunnerProtocol.ts.
 //
 // Why a worker: starting a process forks this one, and the fork copies the page tables of the
 // whole application: 6–20 ms here during which the thread that called spawn() is stopped (up to
@@ -9,7 +10,11 @@
 // (P6 in docs/performance.md). The worker pays the fork instead. Signals still go to an agent's
 // process group from the main thread; only its start and its exit pass through the worker.
 import { EventEmitter } from 'node:events';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import type { ExecResult, RunnerReply, RunnerRequest } from './processRunnerProtocol';
+import { startWorker } from './workerEntry';
+
+export type { ExecResult } from './processRunnerProtocol';
 
 export interface ExecOptions {
   cwd?: string;
@@ -18,14 +23,6 @@ export interface ExecOptions {
   maxBuffer?: number;
   timeoutMs?: number;
   input?: string;
-}
-
-export interface ExecResult {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-  truncated: boolean;
 }
 
 export class ExecError extends Error {
@@ -41,24 +38,6 @@ export class ExecError extends Error {
 const DEFAULT_MAX_BUFFER = 64 * 1024 * 1024;
 /** stderr kept at most: enough for any error message, bounded against a chatty program. */
 const MAX_STDERR = 1024 * 1024;
-
-interface Request {
-  id: number;
-  program: string;
-  args: readonly string[];
-  cwd: string | undefined;
-  env: NodeJS.ProcessEnv;
-  maxBuffer: number;
-  maxStderr: number;
-  timeoutMs: number | undefined;
-  input: string | undefined;
-}
-
-type Reply =
-  | { id: number; result: ExecResult }
-  | { id: number; error: string; errno?: string }
-  | { id: number; pid: number }
-  | { id: number; exit: true; code: number | null; signal: NodeJS.Signals | null };
 
 /** Where a detached program writes: descriptors opened by this process (e.g. FIFO write ends). */
 export interface DetachedOptions {
@@ -86,86 +65,6 @@ export class DetachedChild extends EventEmitter<{ exit: [code: number | null, si
   }
 }
 
-// Plain CommonJS evaluated in the worker (no bundled file of its own, so it runs the same from
-// tsx, Vitest and the Electron build); it needs only Node's built-in modules.
-const WORKER_SOURCE = `
-const { spawn } = require('node:child_process');
-const { parentPort } = require('node:worker_threads');
-parentPort.on('message', (r) => (r.kind === 'spawn' ? startDetached(r) : run(r)));
-
-// An agent: detached in its own process group, writing into descriptors the main thread opened
-// (they belong to the process, not to a thread). Its exit is reported when it happens.
-function startDetached(r) {
-  let child;
-  try {
-    child = spawn(r.program, r.args, { cwd: r.cwd, env: r.env, detached: true, stdio: ['ignore', r.stdout, r.stderr], windowsHide: true });
-  } catch (e) {
-    parentPort.postMessage({ id: r.id, error: e.message, errno: e.code });
-    return;
-  }
-  child.once('spawn', () => parentPort.postMessage({ id: r.id, pid: child.pid }));
-  child.once('error', (e) => {
-    if (child.pid === undefined) parentPort.postMessage({ id: r.id, error: e.message, errno: e.code });
-  });
-  child.once('exit', (code, signal) => parentPort.postMessage({ id: r.id, exit: true, code, signal }));
-}
-
-function run(r) {
-  let child;
-  try {
-    child = spawn(r.program, r.args, {
-      cwd: r.cwd,
-      env: r.env,
-      stdio: [r.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
-      windowsHide: true,
-    });
-  } catch (e) {
-    parentPort.postMessage({ id: r.id, error: e.message, errno: e.code });
-    return;
-  }
-  const out = [];
-  const err = [];
-  let outBytes = 0;
-  let errBytes = 0;
-  let truncated = false;
-  child.stdout.on('data', (chunk) => {
-    if (outBytes >= r.maxBuffer) {
-      truncated = true;
-      return;
-    }
-    const room = r.maxBuffer - outBytes;
-    if (chunk.length > room) truncated = true;
-    out.push(chunk.length > room ? chunk.subarray(0, room) : chunk);
-    outBytes += Math.min(chunk.length, room);
-  });
-  child.stderr.on('data', (chunk) => {
-    if (errBytes < r.maxStderr) {
-      err.push(chunk);
-      errBytes += chunk.length;
-    }
-  });
-  const timer = r.timeoutMs ? setTimeout(() => child.kill('SIGKILL'), r.timeoutMs) : null;
-  let answered = false;
-  child.on('error', (e) => {
-    if (timer) clearTimeout(timer);
-    if (answered) return;
-    answered = true;
-    parentPort.postMessage({ id: r.id, error: e.message, errno: e.code });
-  });
-  child.on('close', (code, signal) => {
-    if (timer) clearTimeout(timer);
-    if (answered) return;
-    answered = true;
-    const result = { code, signal, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), truncated };
-    parentPort.postMessage({ id: r.id, result });
-  });
-  if (r.input !== undefined) {
-    child.stdin.on('error', () => {}); // a program that exits without reading its input
-    child.stdin.end(r.input);
-  }
-}
-`;
-
 interface Waiting {
   program: string;
   resolve: (r: ExecResult) => void;
@@ -179,8 +78,11 @@ interface Starting {
   child: DetachedChild | null;
 }
 
-/** The worker that runs every execFile; started on first use, restarted if it ever stops. */
-class ProcessRunner {
+/**
+ * The worker that runs programs; started on first use, and again after it stopped. The
+ * application shares one (`processRunner`); each instance has a worker of its own.
+ */
+export class ProcessRunner {
   private worker: Worker | null = null;
   private nextId = 0;
   private readonly waiting = new Map<number, Waiting>();
@@ -196,8 +98,7 @@ class ProcessRunner {
       const id = this.nextId++;
       const worker = this.ensure();
       this.detached.set(id, { program, resolve, reject, child: null });
-      this.refresh(worker);
-      worker.postMessage({ kind: 'spawn', id, program, args, ...options });
+      this.send(worker, { kind: 'spawn', id, program, args, ...options });
     });
   }
 
@@ -206,8 +107,8 @@ class ProcessRunner {
       const id = this.nextId++;
       const worker = this.ensure();
       this.waiting.set(id, { program, resolve, reject });
-      this.refresh(worker);
-      const request: Request = {
+      this.send(worker, {
+        kind: 'run',
         id,
         program,
         args,
@@ -217,24 +118,36 @@ class ProcessRunner {
         maxStderr: MAX_STDERR,
         timeoutMs: options.timeoutMs,
         input: options.input,
-      };
-      worker.postMessage(request);
+      });
     });
+  }
+
+  /**
+   * Ends the worker now, as a crash of it would: what it was running is reported as lost (see
+   * ensure()); the next call starts a new worker.
+   */
+  async stop(): Promise<void> {
+    await this.worker?.terminate();
+  }
+
+  private send(worker: Worker, request: RunnerRequest): void {
+    this.refresh(worker);
+    worker.postMessage(request);
   }
 
   private ensure(): Worker {
     if (this.worker) return this.worker;
-    const worker = new Worker(WORKER_SOURCE, { eval: true });
+    const worker = startWorker(import.meta.url, 'processRunner.worker', { name: 'switchyard process runner' });
     worker.unref();
-    worker.on('message', (reply: Reply) => {
+    worker.on('message', (reply: RunnerReply) => {
       const d = this.detached.get(reply.id);
       if (d) return this.onDetached(worker, reply.id, d, reply);
       const w = this.waiting.get(reply.id);
       if (!w) return;
       this.waiting.delete(reply.id);
       this.refresh(worker);
-      if ('result' in reply) w.resolve(reply.result);
-      else if ('error' in reply) w.reject(new ExecError(`${w.program} could not be started: ${reply.error}`, null, reply.errno));
+      if (reply.kind === 'result') w.resolve(reply.result);
+      else if (reply.kind === 'failed') w.reject(new ExecError(`${w.program} could not be started: ${reply.error}`, null, reply.errno));
     });
     const stopped = (why: string) => {
       if (this.worker !== worker) return;
@@ -258,15 +171,15 @@ class ProcessRunner {
     return worker;
   }
 
-  private onDetached(worker: Worker, id: number, d: Starting, reply: Reply): void {
-    if ('pid' in reply) {
+  private onDetached(worker: Worker, id: number, d: Starting, reply: RunnerReply): void {
+    if (reply.kind === 'started') {
       d.child = new DetachedChild(reply.pid);
       d.resolve(d.child);
-    } else if ('exit' in reply) {
+    } else if (reply.kind === 'exited') {
       this.detached.delete(id);
       this.refresh(worker);
       d.child?.exited(reply.code, reply.signal);
-    } else if ('error' in reply) {
+    } else if (reply.kind === 'failed') {
       this.detached.delete(id);
       this.refresh(worker);
       d.reject(Object.assign(new Error(reply.error), { code: reply.errno }));
@@ -278,13 +191,9 @@ class ProcessRunner {
     if (this.waiting.size + this.detached.size > 0) worker.ref();
     else worker.unref();
   }
-
-  /** Stops the worker (tests: what a crash of it does). */
-  async stopForTest(): Promise<void> {
-    await this.worker?.terminate();
-  }
 }
 
+/** The application's process runner: every execFile and agent start goes through it. */
 export const processRunner = new ProcessRunner();
 
 /** Resolves with the result whatever the exit code; rejects only if the program could not run. */

@@ -1,9 +1,10 @@
+// The one /proc scanner, on a fake /proc: what stopping a stage sees (scanProcesses) and what
+// the reaper kills after a crash (markedProcesses).
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { WORKFLOW_MARKER_ENV } from '../reaper';
-import { scanProcesses } from './processGroup';
+import { markedProcesses, scanProcesses, WORKFLOW_MARKER_ENV } from './procScan';
 
 let root: string;
 
@@ -49,5 +50,25 @@ describe('scanProcesses', () => {
     expect(scan!.inGroup).toEqual([1199]);
     // 201 entries (200 processes and self) in slices of 32: the loop turned between them.
     expect(turns).toBeGreaterThanOrEqual(5);
+  });
+});
+
+describe('markedProcesses', () => {
+  it("finds the live processes carrying the workflow's marker, whatever their group (the reaper's view)", () => {
+    proc(100, 'S', 100, [`${WORKFLOW_MARKER_ENV}=wf-1`]);
+    proc(101, 'S', 100); // in the recorded group, unmarked: after a crash the id may be reused
+    proc(102, 'Z', 100, [`${WORKFLOW_MARKER_ENV}=wf-1`]); // exited
+    proc(200, 'S', 200, ['PATH=/bin', `${WORKFLOW_MARKER_ENV}=wf-1`]); // left the group
+    proc(201, 'S', 201, [`${WORKFLOW_MARKER_ENV}=wf-2`]);
+    expect(markedProcesses('wf-1', root)!.sort()).toEqual([100, 200]);
+  });
+
+  it('says there is no /proc where it is not a procfs', () => {
+    const bare = mkdtempSync(join(tmpdir(), 'switchyard-noproc-'));
+    try {
+      expect(markedProcesses('wf-1', bare)).toBeNull();
+    } finally {
+      rmSync(bare, { recursive: true, force: true });
+    }
   });
 });

@@ -3,7 +3,7 @@
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { spawnsOnThisThread } from '../testing/spawnSpy';
-import { openAgentPipes, READ_BUFFER_BYTES } from './outputPipes';
+import { openAgentPipes, READ_BUFFER_BYTES } from './agentPipes';
 
 const SCRIPT = `
 const fs = require('node:fs');

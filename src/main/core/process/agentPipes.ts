@@ -17,8 +17,8 @@ import { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
-import { execFile, processRunner } from '../exec';
-import type { OutputStream } from './outputCollector';
+import { execFile, processRunner } from './processRunner';
+import type { OutputStream } from '../pipeline/outputCollector';
 
 /** One read's worth: the size of a pipe's kernel buffer, what Node reads at most anyway. */
 export const READ_BUFFER_BYTES = 64 * 1024;

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { ExecError, execFile, processRunner } from './exec';
-import { spawnsOnThisThread } from './testing/spawnSpy';
+import { ExecError, execFile, ProcessRunner } from './processRunner';
+import { spawnsOnThisThread } from '../testing/spawnSpy';
 
 const node = process.execPath;
 const script = (code: string) => ['-e', code];
@@ -50,17 +50,19 @@ describe('execFile', () => {
   });
 
   it('rejects what was running when its worker stops, and starts a new one for the next call', async () => {
-    const running = execFile(node, script('setInterval(() => {}, 1000)'));
+    const runner = new ProcessRunner();
+    const running = runner.run(node, script('setInterval(() => {}, 1000)'), {});
     // The request is posted before the stop: the worker has it (or is starting with it queued).
-    await processRunner.stopForTest();
+    await runner.stop();
     const e = await running.catch((x: unknown) => x);
     expect(e).toBeInstanceOf(ExecError);
     expect((e as ExecError).message).toMatch(/process runner stopped/);
-    expect((await execFile(node, script('process.stdout.write("again")'))).stdout).toBe('again');
+    expect((await runner.run(node, script('process.stdout.write("again")'), {})).stdout).toBe('again');
+    await runner.stop();
   });
 
   it('does not keep a process alive once nothing is running', async () => {
-    const exec = fileURLToPath(new URL('./exec.ts', import.meta.url));
+    const exec = fileURLToPath(new URL('./processRunner.ts', import.meta.url));
     const program = `import(${JSON.stringify(exec)}).then(async (m) => { const r = await m.execFile(process.execPath, ['-e', 'process.stdout.write("child")']); process.stdout.write(r.stdout); })`;
     const r = await execFile(node, ['--import', 'tsx', '-e', program], { timeoutMs: 20_000 });
     expect(r.signal).toBeNull(); // not killed by the timeout: it exited on its own
