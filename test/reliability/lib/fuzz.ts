@@ -13,7 +13,7 @@ export interface FuzzContext {
   repoId: string;
 }
 
-type Field = 'path' | 'id' | 'text' | 'int' | 'bool' | 'status' | 'money' | 'optionalPath' | 'accelerators' | 'pipelines';
+type Field = 'path' | 'id' | 'text' | 'int' | 'bool' | 'status' | 'money' | 'optionalPath' | 'accelerators' | 'pipelines' | 'url';
 
 /** How each kind of setting is broken; a new kind of setting fails to compile until it is here. */
 const SETTING_FIELD: Record<SettingEditorKind, Field> = {
@@ -23,6 +23,7 @@ const SETTING_FIELD: Record<SettingEditorKind, Field> = {
   boolean: 'bool',
   accelerators: 'accelerators',
   pipelines: 'pipelines',
+  url: 'url',
 };
 
 /** Every key of the settings, from the shared field table: the template can never miss one. */
@@ -85,6 +86,7 @@ export const WRONG: Readonly<Record<Field, readonly unknown[]>> = {
   money: ['5', 0, -1, 1e300, true, [], {}, 'none'],
   optionalPath: [42, true, '', [], {}, 'x'.repeat(5000)],
   accelerators: ['Alt+F9', 1, null, [], {}, { toggleWindow: 'Alt+F9' }, { toggleWindow: '', openLatestApproval: 'Alt+F10' }, { toggleWindow: 'Alt+F9', openLatestApproval: 'Alt+F10', extra: 'x' }],
+  url: [42, true, '', [], {}, 'not a url', 'ftp://example.com/api', `https://x.example/${'a'.repeat(2100)}`],
   pipelines: [[], 'x', 1, null, true, { 'bad name': { stages: [stage] } }, { ok: { stages: [] } }, { ok: 'x' }, { ok: { stages: [stage], extra: 1 } }],
 };
 
