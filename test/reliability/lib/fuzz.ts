@@ -62,6 +62,16 @@ export function template(m: string, c: FuzzContext): [Record<string, unknown>, R
       return [{ workflowId: c.workflowId }, { workflowId: 'id', afterSequence: 'int', beforeSequence: 'int', limit: 'int' }];
     case 'settings.set':
       return [{}, { ...SETTINGS_SET_FIELDS }];
+    case 'tracker.issues':
+      return [{ repoId: c.repoId }, { repoId: 'id', search: 'text' }];
+    case 'tracker.link':
+      return [{ worktreePath: c.worktreePath }, { worktreePath: 'path' }];
+    case 'workflows.startFromIssue':
+      return [{ repoId: c.repoId, issueNumber: 1 }, { repoId: 'id', issueNumber: 'int', pipeline: 'text', queue: 'bool' }];
+    case 'workflows.ship':
+      return [{ workflowId: c.workflowId }, { workflowId: 'id', draft: 'bool' }];
+    case 'workflows.fixChecks':
+      return [{ worktreePath: c.worktreePath }, { worktreePath: 'path', pipeline: 'text', queue: 'bool' }];
     default:
       return [{}, {}];
   }
