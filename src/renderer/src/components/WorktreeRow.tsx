@@ -31,8 +31,8 @@ export function WorktreeRow({ repoId, path }: { repoId: string; path: string }) 
           {status ? <StatusBadge status={status} /> : <span className="muted">No workflow</span>}
           {issueId && <span className="wt-issue">{issueId}</span>}
           {stage && status && !['completed', 'cancelled'].includes(status) && <span className="wt-stage">{stage}</span>}
-          <PullRequestBadge link={link} compact />
         </span>
+        <PullRequestBadge link={link} compact />
       </button>
       {!wt.isMain && (
         <button
