@@ -2,6 +2,8 @@
 // link shows; its checks show, and a failing one goes back to the agent with F. GitHub is the
 // REST stand-in on 127.0.0.1 (src/main/core/testing/githubStandIn.ts), the push goes to a bare
 // repository on disk: nothing here needs the network.
+import AxeBuilder from '@axe-core/playwright';
+import type { Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -10,6 +12,12 @@ import { expect, test } from './test';
 
 const TOKEN = 'ghp_e2e_standin_token';
 test.use({ serverEnv: { GH_TOKEN: TOKEN } });
+
+/** Serious or critical WCAG 2.1 A/AA violations of the window as it is now (as a11y.spec.ts counts them). */
+async function axe(page: Page): Promise<string[]> {
+  const r = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).setLegacyMode(true).analyze();
+  return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(' ')}`));
+}
 
 let gh: GitHubStandIn;
 test.beforeEach(async () => {
@@ -43,6 +51,7 @@ test('issue → worktree and workflow → ship → PR link and checks → a fail
   await dialog.getByLabel('Search issues').fill('greet');
   await expect(dialog.getByRole('option')).toHaveText([/#42 Add a greeting/]);
   await ui.screenshot('github-issues');
+  expect(await axe(page)).toEqual([]);
   await page.keyboard.press('Enter');
 
   const branch = 'issue-42-add-a-greeting';
@@ -61,11 +70,18 @@ test('issue → worktree and workflow → ship → PR link and checks → a fail
   // The commit really is in origin, with the issue's message.
   expect(execFileSync('git', ['-C', bare, 'log', '-1', '--format=%B', branch], { encoding: 'utf8' })).toMatch(/^Add a greeting\n\nCloses #42\n/);
   await ui.screenshot('github-shipped');
+  expect(await axe(page)).toEqual([]);
   if (process.env.SWITCHYARD_WRITE_DOCS === '1') {
     const docs = resolve(import.meta.dirname, '../docs/screenshots');
     mkdirSync(docs, { recursive: true });
     copyFileSync(resolve(import.meta.dirname, '../test-results/screenshots/github-shipped.png'), join(docs, 'github-loop.png'));
   }
+
+  // At 800×600 the PR and its checks still show, and Ship and Fix stay reachable.
+  await page.setViewportSize({ width: 800, height: 600 });
+  await expect(link).toBeInViewport();
+  await expect(page.getByRole('button', { name: 'Fix failing checks' })).toBeInViewport();
+  await ui.screenshot('github-800x600');
 
   await page.keyboard.press('f');
   await expect(ui.header.getByRole('heading')).toContainText('Fix failing checks: unit tests');
