@@ -108,13 +108,14 @@ export function waitForUrl(child: ChildProcess, log: string[]): Promise<string> 
   });
 }
 
-export async function startSwitchyard(): Promise<Switchyard> {
+/** `env`: extra variables for the server (e.g. GH_TOKEN for the GitHub stand-in of github.spec.ts). */
+export async function startSwitchyard(extraEnv: Record<string, string> = {}): Promise<Switchyard> {
   const dir = mkdtempSync(join(tmpdir(), 'switchyard-e2e-'));
   const marker = `sy-e2e-${randomUUID()}`;
   const { repo, a, b } = createRepo(dir, marker);
   const dataDir = join(dir, 'data');
   const log: string[] = [];
-  const env = { ...process.env };
+  const env = { ...process.env, ...extraEnv };
   delete env.SWITCHYARD_TOKEN;
   const child = spawn('npm', ['run', 'serve', '--', '--port', '0', '--data-dir', dataDir, '--repo', repo], {
     cwd: root,

@@ -98,10 +98,10 @@ export class Ui {
   }
 }
 
-export const test = base.extend<{ sy: Switchyard; ui: Ui }>({
-  // eslint-disable-next-line no-empty-pattern
-  sy: async ({}, use) => {
-    const sy = await startSwitchyard();
+export const test = base.extend<{ sy: Switchyard; ui: Ui; serverEnv: Record<string, string> }>({
+  serverEnv: [{}, { option: true }],
+  sy: async ({ serverEnv }, use) => {
+    const sy = await startSwitchyard(serverEnv);
     try {
       await use(sy);
     } finally {

@@ -5,6 +5,7 @@ import { ERROR_CODES } from './errors';
 import { WorkflowEventSchema } from './events';
 import { DiffSchema, RepoSchema, WorkflowSchema, WorkflowStatusSchema, WorktreeSchema } from './domain';
 import { PipelineInfoSchema, PipelineNameSchema } from './pipeline';
+import { IssueSchema, TrackerLinkSchema } from './github';
 import { SettingsPatchSchema, SettingsSchema } from './settings';
 import type { MethodName } from './methods';
 
@@ -76,6 +77,25 @@ export const contract = {
 
   'settings.get': { params: Empty, result: SettingsSchema },
   'settings.set': { params: SettingsPatchSchema, result: SettingsSchema },
+
+  // Rule 12 (docs/github.md). tracker.link and workflows.fixChecks are extensions: the PR's state
+  // and checks of a worktree, and a failing check sent back to the agent.
+  'tracker.issues': { params: z.strictObject({ repoId: Id, search: Text(200).optional() }), result: z.array(IssueSchema) },
+  'tracker.link': { params: z.strictObject({ worktreePath: Path }), result: TrackerLinkSchema.nullable() },
+  'workflows.startFromIssue': {
+    params: z.strictObject({
+      repoId: Id,
+      issueNumber: z.number().int().positive().max(2_147_483_647),
+      pipeline: PipelineNameSchema.optional(),
+      queue: z.boolean().optional(),
+    }),
+    result: WorkflowSchema,
+  },
+  'workflows.ship': { params: z.strictObject({ workflowId: Id, draft: z.boolean().optional() }), result: TrackerLinkSchema },
+  'workflows.fixChecks': {
+    params: z.strictObject({ worktreePath: Path, pipeline: PipelineNameSchema.optional(), queue: z.boolean().optional() }),
+    result: WorkflowSchema,
+  },
 } as const satisfies Record<MethodName, { params: z.ZodType; result: z.ZodType }>;
 // The zod-free name list (methods.ts) and this table have exactly the same keys.
 type _SameKeys = [keyof typeof contract] extends [MethodName] ? ([MethodName] extends [keyof typeof contract] ? true : never) : never;

@@ -25,6 +25,10 @@ export const EVENT_TYPES = [
   'tool_call',
   'tool_result',
   'usage',
+  // The loop (rule 12): each step of shipping a workflow.
+  'commit_created',
+  'branch_pushed',
+  'pull_request_opened',
 ] as const;
 export const EventTypeSchema = z.enum(EVENT_TYPES);
 export type EventType = z.infer<typeof EventTypeSchema>;

@@ -23,6 +23,12 @@ export const METHOD_NAMES = [
   'events.list',
   'settings.get',
   'settings.set',
+  // Rule 12: issues in, pull requests out (docs/github.md).
+  'tracker.issues',
+  'tracker.link',
+  'workflows.startFromIssue',
+  'workflows.ship',
+  'workflows.fixChecks',
 ] as const;
 export type MethodName = (typeof METHOD_NAMES)[number];
 

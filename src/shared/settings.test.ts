@@ -36,6 +36,7 @@ describe('the settings field table', () => {
       { notifications: 'yes' },
       { shortcuts: { toggleWindow: 'A' } }, { shortcuts: { toggleWindow: 'A', openLatestApproval: 'B', other: 'C' } }, { shortcuts: { toggleWindow: '', openLatestApproval: 'B' } },
       { pipelinePresets: { 'bad name': { stages: [{ name: 's', agent: 'a', run: ['x'] }] } } }, { pipelinePresets: { ok: { stages: [] } } },
+      { githubApiUrl: '' }, { githubApiUrl: 'github.example.com' }, { githubApiUrl: 'ftp://github.example.com/api' }, { githubApiUrl: `https://x.example/${'a'.repeat(2048)}` },
     ];
     for (const patch of refused) expect(SettingsPatchSchema.safeParse(patch).success, JSON.stringify(patch).slice(0, 80)).toBe(false);
     const accepted = [
@@ -44,6 +45,7 @@ describe('the settings field table', () => {
       { worktreeRoot: null }, { worktreeRoot: '/w' }, { workflowBudgetUsd: null }, { workflowBudgetUsd: 0.01 }, { workflowBudgetUsd: 1_000_000 },
       { shortcuts: { toggleWindow: 'Alt+F9', openLatestApproval: 'Alt+F10' } },
       { pipelinePresets: { 'my.preset-1': { stages: [{ name: 's', agent: 'a', run: ['x'] }] } } },
+      { githubApiUrl: null }, { githubApiUrl: 'https://github.example.com/api/v3' }, { githubApiUrl: 'http://127.0.0.1:8080' },
     ];
     for (const patch of accepted) expect(SettingsPatchSchema.safeParse(patch).success, JSON.stringify(patch)).toBe(true);
   });
@@ -66,6 +68,7 @@ describe('the settings field table', () => {
     expect(text.worktreeRoot).toEqual(['a folder path (up to 4,096 characters); empty: beside the repository', 'beside the repository']);
     expect(text.notifications).toEqual(['on or off', 'on']);
     expect(text.pipelinePresets![1]).toBe('none');
+    expect(text.githubApiUrl).toEqual(['an http or https URL (up to 2,048 characters); empty: api.github.com', 'api.github.com']);
     expect(formatBytes(1000)).toBe('1,000 bytes');
   });
 });

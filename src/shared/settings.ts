@@ -20,7 +20,9 @@ export type SettingEditor =
   /** Electron accelerators, one text field per action of the object. */
   | { kind: 'accelerators'; labels: Record<string, string> }
   /** JSON text of named pipeline definitions. */
-  | { kind: 'pipelines' };
+  | { kind: 'pipelines' }
+  /** An http(s) URL, or empty for the default (null), which `empty` names. */
+  | { kind: 'url'; empty: string };
 export type SettingEditorKind = SettingEditor['kind'];
 
 interface FieldDef<S extends z.ZodType> {
@@ -102,6 +104,19 @@ const FIELDS = {
     label: 'Pipeline presets',
     help: "Your own pipelines, as JSON: {\"name\": {\"stages\": [...]}}, offered beside the repository's .switchyard/pipelines.json and the built-in ones (docs/pipelines.md).",
     editor: { kind: 'pipelines' },
+  }),
+  // Rule 12: GitHub Enterprise (docs/github.md).
+  githubApiUrl: field({
+    schema: z
+      .string()
+      .max(2048)
+      .url()
+      .refine((u) => /^https?:\/\//i.test(u), 'must be an http or https URL')
+      .nullable(),
+    default: null,
+    label: 'GitHub API URL',
+    help: "The REST API of your GitHub Enterprise server, e.g. https://github.example.com/api/v3; it then serves every repository's issues and pull requests.",
+    editor: { kind: 'url', empty: 'api.github.com' },
   }),
 };
 

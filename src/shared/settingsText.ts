@@ -46,6 +46,10 @@ export function describeRange(f: SettingField): string {
     }
     case 'pipelines':
       return 'a JSON object of pipeline definitions by name (names: letters, digits, ".", "_", "-"; up to 64 characters)';
+    case 'url': {
+      const max = (f.schema as z.ZodNullable<z.ZodString>).unwrap().maxLength ?? Infinity;
+      return `an http or https URL (up to ${count(max)} characters); empty: ${e.empty}`;
+    }
   }
 }
 
@@ -59,6 +63,8 @@ export function describeValue(f: SettingField, value: unknown): string {
       return value === null ? e.empty.toLowerCase() : formatCost(value as number);
     case 'path':
       return value === null ? e.empty.toLowerCase() : String(value);
+    case 'url':
+      return value === null ? e.empty : String(value);
     case 'boolean':
       return value ? 'on' : 'off';
     case 'accelerators':

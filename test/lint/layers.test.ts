@@ -61,11 +61,12 @@ const LAYERS: Layer[] = [
       ["import '../../../../scripts/electron-binary.mjs';", refusal('core', '../../../../scripts/electron-binary.mjs')],
       ["import '../../../../test/agents/realClis';", refusal('core', '../../../../test/agents/realClis')],
       ["import 'ws';", refusal('core', 'ws')],
+      ["import '@octokit/core';", refusal('core', '@octokit/core')],
     ],
     allowed:
       "import { readFileSync } from 'node:fs';\nimport { join } from 'path';\nimport Database from 'better-sqlite3';\nimport { z } from 'zod';\n" +
-      "import type { Workflow } from '../../../shared/domain';\nimport { EventBus } from '../bus';\nimport { x } from './streams/types';\n" +
-      "export const all = [readFileSync, join, Database, z, EventBus, x] as unknown as Workflow;",
+      "import type { Workflow } from '../../../shared/domain';\nimport { EventBus } from '../bus';\nimport { x } from './streams/types';\nimport { Octokit } from '@octokit/rest';\n" +
+      "export const all = [readFileSync, join, Database, z, EventBus, x, Octokit] as unknown as Workflow;",
   },
   {
     // The two workers of core/process and core/store, each with its sibling *Protocol.ts.

@@ -2,6 +2,8 @@
 import type Database from 'better-sqlite3';
 import { GitRepoService } from './git';
 import { Orchestrator } from './orchestrator';
+import { GitHubService } from './github/service';
+import type { TokenOptions } from './github/token';
 import type { RepoApi } from './repoApi';
 import type { Durability } from './store/database';
 import { openStorage } from './store/storage';
@@ -18,12 +20,16 @@ export interface CoreOptions {
   reaper?: ProcessReaper;
   durability?: Durability;
   now?: () => Date;
+  /** Where the GitHub token comes from; default: GH_TOKEN, GITHUB_TOKEN, `gh auth token`. */
+  githubToken?: TokenOptions;
 }
 
 export interface Core {
   orchestrator: Orchestrator;
   /** Repositories and worktrees over the git CLI. Call `checkGit()` (./git) at start-up first. */
   repos: RepoApi;
+  /** Rule 12: issues, shipping, pull requests (docs/github.md). */
+  github: GitHubService;
   /** Shuts down cleanly: running workflows are cancelled, the database is closed. */
   close(): Promise<void>;
 }
@@ -57,9 +63,11 @@ export function createCore(options: CoreOptions): Core {
     void storage.close(); // recovery failed: do not leave the checkpoint worker holding the process
     throw e;
   }
+  const repos = repoServiceFor(orchestrator, storage.db, options.now);
   return {
     orchestrator,
-    repos: repoServiceFor(orchestrator, storage.db, options.now),
+    repos,
+    github: new GitHubService({ orchestrator, repos, storage, token: options.githubToken, now: options.now }),
     // The orchestrator stops its runs and then closes the storage it was given.
     close: () => orchestrator.close(),
   };

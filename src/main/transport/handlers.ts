@@ -5,9 +5,10 @@ import type { Method, Params, Result } from '../../shared/contract';
 import { SwitchyardError } from '../../shared/errors';
 import type { Core } from '../core/createCore';
 import type { RepoApi } from '../core/repoApi';
+import type { GitHubService } from '../core/github/service';
 
 /** What the handlers need of the core. */
-export type WireCore = Pick<Core, 'orchestrator'> & { repos?: RepoApi };
+export type WireCore = Pick<Core, 'orchestrator'> & { repos?: RepoApi; github?: GitHubService };
 
 export type Handler<M extends Method> = (params: Params<M>) => Result<M> | Promise<Result<M>>;
 export type Handlers = { readonly [M in Method]: Handler<M> };
@@ -17,6 +18,10 @@ export function createHandlers(core: WireCore): Handlers {
   const repos = (): RepoApi => {
     if (!core.repos) throw new SwitchyardError('INTERNAL', 'Repository support is not available in this process');
     return core.repos;
+  };
+  const github = (): GitHubService => {
+    if (!core.github) throw new SwitchyardError('INTERNAL', 'GitHub support is not available in this process');
+    return core.github;
   };
   return {
     'repos.list': () => repos().list(),
@@ -51,5 +56,11 @@ export function createHandlers(core: WireCore): Handlers {
 
     'settings.get': () => orch.settings(),
     'settings.set': (p) => orch.updateSettings(p),
+
+    'tracker.issues': (p) => github().issues(p.repoId, p.search),
+    'tracker.link': (p) => github().link(p.worktreePath),
+    'workflows.startFromIssue': (p) => github().startFromIssue(p),
+    'workflows.ship': (p) => github().ship(p.workflowId, p.draft ?? false),
+    'workflows.fixChecks': (p) => github().fixChecks(p),
   };
 }

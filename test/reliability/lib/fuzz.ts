@@ -13,7 +13,7 @@ export interface FuzzContext {
   repoId: string;
 }
 
-type Field = 'path' | 'id' | 'text' | 'int' | 'bool' | 'status' | 'money' | 'optionalPath' | 'accelerators' | 'pipelines';
+type Field = 'path' | 'id' | 'text' | 'int' | 'bool' | 'status' | 'money' | 'optionalPath' | 'accelerators' | 'pipelines' | 'url';
 
 /** How each kind of setting is broken; a new kind of setting fails to compile until it is here. */
 const SETTING_FIELD: Record<SettingEditorKind, Field> = {
@@ -23,6 +23,7 @@ const SETTING_FIELD: Record<SettingEditorKind, Field> = {
   boolean: 'bool',
   accelerators: 'accelerators',
   pipelines: 'pipelines',
+  url: 'url',
 };
 
 /** Every key of the settings, from the shared field table: the template can never miss one. */
@@ -61,6 +62,16 @@ export function template(m: string, c: FuzzContext): [Record<string, unknown>, R
       return [{ workflowId: c.workflowId }, { workflowId: 'id', afterSequence: 'int', beforeSequence: 'int', limit: 'int' }];
     case 'settings.set':
       return [{}, { ...SETTINGS_SET_FIELDS }];
+    case 'tracker.issues':
+      return [{ repoId: c.repoId }, { repoId: 'id', search: 'text' }];
+    case 'tracker.link':
+      return [{ worktreePath: c.worktreePath }, { worktreePath: 'path' }];
+    case 'workflows.startFromIssue':
+      return [{ repoId: c.repoId, issueNumber: 1 }, { repoId: 'id', issueNumber: 'int', pipeline: 'text', queue: 'bool' }];
+    case 'workflows.ship':
+      return [{ workflowId: c.workflowId }, { workflowId: 'id', draft: 'bool' }];
+    case 'workflows.fixChecks':
+      return [{ worktreePath: c.worktreePath }, { worktreePath: 'path', pipeline: 'text', queue: 'bool' }];
     default:
       return [{}, {}];
   }
@@ -85,6 +96,7 @@ export const WRONG: Readonly<Record<Field, readonly unknown[]>> = {
   money: ['5', 0, -1, 1e300, true, [], {}, 'none'],
   optionalPath: [42, true, '', [], {}, 'x'.repeat(5000)],
   accelerators: ['Alt+F9', 1, null, [], {}, { toggleWindow: 'Alt+F9' }, { toggleWindow: '', openLatestApproval: 'Alt+F10' }, { toggleWindow: 'Alt+F9', openLatestApproval: 'Alt+F10', extra: 'x' }],
+  url: [42, true, '', [], {}, 'not a url', 'ftp://example.com/api', `https://x.example/${'a'.repeat(2100)}`],
   pipelines: [[], 'x', 1, null, true, { 'bad name': { stages: [stage] } }, { ok: { stages: [] } }, { ok: 'x' }, { ok: { stages: [stage], extra: 1 } }],
 };
 

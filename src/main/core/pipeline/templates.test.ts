@@ -41,4 +41,11 @@ describe('templates', () => {
       SWITCHYARD_WORKTREE: '/w',
     });
   });
+
+  it('never hands an agent the GitHub token Switchyard ships with (rule 12)', () => {
+    const values = templateValues(workflow, { plan: null, planFile: null, feedback: null });
+    const env = buildEnv({ PATH: '/bin', GH_TOKEN: 'a', GITHUB_TOKEN: 'b', GH_ENTERPRISE_TOKEN: 'c', GITHUB_ENTERPRISE_TOKEN: 'd' }, 'wf-1', values);
+    for (const name of ['GH_TOKEN', 'GITHUB_TOKEN', 'GH_ENTERPRISE_TOKEN', 'GITHUB_ENTERPRISE_TOKEN']) expect(env[name], name).toBeUndefined();
+    expect(env.PATH).toBe('/bin');
+  });
 });

@@ -3,13 +3,14 @@
 import type { Workflow } from '../../../shared/domain';
 import { WORKFLOW_MARKER_ENV } from '../process/procScan';
 import type { StageVars } from '../runner';
+import { TOKEN_ENV } from '../github/token';
 
 export const TEMPLATE_NAMES = ['issueId', 'title', 'description', 'prompt', 'worktree', 'plan', 'planFile', 'feedback'] as const;
 export type TemplateName = (typeof TEMPLATE_NAMES)[number];
 export type TemplateValues = Record<TemplateName, string>;
 
 /** The variables of the server that an agent must never see. */
-export const SECRET_ENV = ['SWITCHYARD_TOKEN'] as const;
+export const SECRET_ENV = ['SWITCHYARD_TOKEN', ...TOKEN_ENV, 'GH_ENTERPRISE_TOKEN', 'GITHUB_ENTERPRISE_TOKEN'] as const;
 
 const ENV_NAMES: Record<TemplateName, string> = {
   issueId: 'SWITCHYARD_ISSUE_ID',

@@ -91,6 +91,29 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    // Ship's (rule 12); 3 is the approvals branch's.
+    version: 4,
+    name: "workflows' links to their GitHub issue, pushed commit and pull request",
+    up(db) {
+      db.exec(`
+        CREATE TABLE github_links (
+          workflow_id   TEXT PRIMARY KEY REFERENCES workflows(id) ON DELETE CASCADE,
+          worktree_path TEXT NOT NULL,
+          branch        TEXT NOT NULL,
+          issue_number  INTEGER,
+          issue_title   TEXT,
+          issue_url     TEXT,
+          commit_sha    TEXT,
+          pushed        INTEGER NOT NULL DEFAULT 0,
+          pr_number     INTEGER,
+          pr_url        TEXT,
+          created_at    TEXT NOT NULL
+        );
+        CREATE INDEX github_links_by_worktree ON github_links(worktree_path, created_at);
+      `);
+    },
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

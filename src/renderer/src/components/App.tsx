@@ -6,6 +6,7 @@ import { MainPane } from './MainPane';
 import { Notice } from './Notice';
 import { Sidebar } from './Sidebar';
 import { StatusBar } from './StatusBar';
+import { TrackerPoller } from './TrackerPoller';
 
 export function App() {
   const rail = useUi((s) => isRail(s.sidebar, s.narrow));
@@ -19,6 +20,7 @@ export function App() {
       <StatusBar />
       <DialogHost />
       <KeyboardShortcuts />
+      <TrackerPoller />
     </div>
   );
 }

@@ -18,6 +18,9 @@ const TONE: Partial<Record<WorkflowEvent['type'], string>> = {
   file_created: 'file',
   file_modified: 'file',
   file_deleted: 'file',
+  commit_created: 'good',
+  branch_pushed: 'good',
+  pull_request_opened: 'good',
 };
 
 /** One event: sequence, time, agent, type and the message (agent output monospaced; agent activity in AgentEventBody). */

@@ -1,4 +1,5 @@
-import { useUi, useWorkflow } from '../state/hooks';
+import { useTracker, useUi, useWorkflow } from '../state/hooks';
+import { PullRequestBadge } from './PullRequestBadge';
 import { isTerminal } from '../../../shared/status';
 import { Elapsed } from './Elapsed';
 import { StageStepper } from './StageStepper';
@@ -8,6 +9,7 @@ import { UsageSummary } from './UsageSummary';
 export function WorkflowHeader({ workflowId }: { workflowId: string }) {
   const w = useWorkflow(workflowId);
   const fromHistory = useUi((s) => s.main.kind === 'workflow');
+  const link = useTracker((s) => (w ? s.links[w.worktreePath] : undefined));
   if (!w) return null;
   return (
     <header className="wf-head">
@@ -24,6 +26,7 @@ export function WorkflowHeader({ workflowId }: { workflowId: string }) {
             {w.worktreeName} · {w.pipeline.name}
           </span>
           {fromHistory && isTerminal(w.status) && <span className="tag">read-only</span>}
+          <PullRequestBadge link={link} />
         </div>
       </div>
       <StageStepper workflowId={workflowId} />

@@ -1,12 +1,14 @@
 import { baseName } from '../lib/format';
 import { withKey } from '../lib/keymap';
-import { useApp, useRepos, useWorkflows, useWorktreeRow } from '../state/hooks';
+import { useApp, useRepos, useTracker, useWorkflows, useWorktreeRow } from '../state/hooks';
+import { PullRequestBadge } from './PullRequestBadge';
 import { StatusBadge } from './StatusBadge';
 
 export function WorktreeRow({ repoId, path }: { repoId: string; path: string }) {
   const app = useApp();
   const wt = useRepos((s) => s.worktrees[repoId]?.find((w) => w.path === path));
   const { workflowId, status, issueId, selected, opened, ref } = useWorktreeRow(path);
+  const link = useTracker((s) => s.links[path]);
   const stage = useWorkflows((s) => (workflowId ? s.byId[workflowId]?.currentStage : null));
 
   if (!wt) return null;
@@ -30,6 +32,7 @@ export function WorktreeRow({ repoId, path }: { repoId: string; path: string }) 
           {issueId && <span className="wt-issue">{issueId}</span>}
           {stage && status && !['completed', 'cancelled'].includes(status) && <span className="wt-stage">{stage}</span>}
         </span>
+        <PullRequestBadge link={link} compact />
       </button>
       {!wt.isMain && (
         <button

@@ -21,6 +21,10 @@ export const ACTION_IDS = [
   'removeWorktree',
   'toggleSidebar',
   'settings',
+  // Rule 12 (docs/github.md).
+  'issues',
+  'ship',
+  'fixChecks',
 ] as const;
 export type ActionId = (typeof ACTION_IDS)[number];
 
@@ -63,6 +67,9 @@ export const ACTIONS: readonly ActionDef[] = [
   { id: 'removeWorktree', label: 'Remove the selected worktree', keys: ['Delete'], plain: ['Delete'] },
   { id: 'toggleSidebar', label: 'Collapse or expand the sidebar', keys: ['B'], plain: ['b'] },
   { id: 'settings', label: 'Settings', keys: [','], plain: [','] },
+  { id: 'issues', label: 'Start from a GitHub issue', keys: ['I'], plain: ['i'] },
+  { id: 'ship', label: 'Ship as a pull request', keys: ['S'], plain: ['s'] },
+  { id: 'fixChecks', label: 'Send failing checks back to the agent', keys: ['F'], plain: ['f'] },
 ];
 
 const BY_ID = new Map(ACTIONS.map((a) => [a.id, a]));

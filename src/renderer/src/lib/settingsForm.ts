@@ -18,6 +18,7 @@ export function toDraft(f: SettingField, value: unknown): Draft {
       return String(value);
     case 'money':
     case 'path':
+    case 'url':
       return value === null ? '' : String(value);
     case 'boolean':
       return value as boolean;
@@ -61,7 +62,8 @@ export function parseDraft(f: SettingField, draft: Draft): Parsed {
       if (!f.schema.safeParse(value).success) return { ok: false, error: `Enter an amount ${describeRange(f)}.` };
       break;
     }
-    case 'path': {
+    case 'path':
+    case 'url': {
       const text = (draft as string).trim();
       value = text === '' ? null : text;
       break;

@@ -3,6 +3,7 @@
 import type { ParamsIn } from '../../../shared/contract';
 import type { Repo, Workflow, Worktree } from '../../../shared/domain';
 import type { Settings, SettingsPatch } from '../../../shared/settings';
+import type { TrackerLink } from '../../../shared/github';
 import type { SwitchyardClient } from '../client';
 import type { Stores } from './stores';
 import { type PushClock, repoOfWorktree, upsertWorkflows, worktreeOrder } from './workflowsModel';
@@ -29,6 +30,12 @@ export interface Commands {
   openHistory(): void;
   /** The workflow the main pane shows, if any. */
   shownWorkflowId(): string | null;
+  // Rule 12 (docs/github.md).
+  startFromIssue(repoId: string, issueNumber: number): Promise<Workflow>;
+  ship(workflowId: string, draft: boolean): Promise<TrackerLink>;
+  fixChecks(worktreePath: string): Promise<Workflow>;
+  /** Reads a worktree's link and its PR's state and checks (conditional requests in the core). */
+  refreshLink(worktreePath: string): Promise<TrackerLink | null>;
 }
 
 export const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));
@@ -163,5 +170,42 @@ export function createCommands(client: SwitchyardClient, stores: Stores, clock: 
       stores.ui.setState({ main: { kind: 'history' } });
     },
     shownWorkflowId,
+    async startFromIssue(repoId, issueNumber) {
+      const w = await client.call('workflows.startFromIssue', { repoId, issueNumber });
+      upsert([w]);
+      await refreshWorktrees(repoId);
+      stores.ui.setState({ selectedPath: w.worktreePath, main: { kind: 'worktree', path: w.worktreePath }, tab: 'events' });
+      void this.refreshLink(w.worktreePath).catch(() => undefined);
+      return w;
+    },
+    async ship(workflowId, draft) {
+      stores.tracker.setState((s) => ({ shipping: { ...s.shipping, [workflowId]: true } }));
+      try {
+        const link = await client.call('workflows.ship', draft ? { workflowId, draft } : { workflowId });
+        const w = stores.workflows.getState().byId[workflowId];
+        if (w) {
+          stores.tracker.setState((s) => ({ links: { ...s.links, [w.worktreePath]: link } }));
+          // The checks of the pushed commit, read at once rather than at the next poll.
+          void this.refreshLink(w.worktreePath).catch(() => undefined);
+        }
+        return link;
+      } finally {
+        stores.tracker.setState((s) => {
+          const { [workflowId]: _done, ...rest } = s.shipping;
+          return { shipping: rest };
+        });
+      }
+    },
+    async fixChecks(worktreePath) {
+      const w = await client.call('workflows.fixChecks', { worktreePath });
+      upsert([w]);
+      stores.ui.setState({ selectedPath: w.worktreePath, main: { kind: 'worktree', path: w.worktreePath }, tab: 'events' });
+      return w;
+    },
+    async refreshLink(worktreePath) {
+      const link = await client.call('tracker.link', { worktreePath });
+      stores.tracker.setState((s) => ({ links: { ...s.links, [worktreePath]: link } }));
+      return link;
+    },
   };
 }

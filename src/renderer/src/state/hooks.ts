@@ -4,7 +4,7 @@ import { useStore } from 'zustand';
 import type { Workflow } from '../../../shared/domain';
 import type { WorkflowStatus } from '../../../shared/status';
 import type { App } from './app';
-import type { ConnectionStore, EventsStore, ReposStore, UiStore, WorkflowsStore } from './stores';
+import type { ConnectionStore, EventsStore, ReposStore, TrackerStore, UiStore, WorkflowsStore } from './stores';
 
 export const AppContext = createContext<App | null>(null);
 
@@ -18,6 +18,7 @@ export const useUi = <T>(select: (s: UiStore) => T): T => useStore(useApp().stor
 export const useRepos = <T>(select: (s: ReposStore) => T): T => useStore(useApp().stores.repos, select);
 export const useWorkflows = <T>(select: (s: WorkflowsStore) => T): T => useStore(useApp().stores.workflows, select);
 export const useEvents = <T>(select: (s: EventsStore) => T): T => useStore(useApp().stores.events, select);
+export const useTracker = <T>(select: (s: TrackerStore) => T): T => useStore(useApp().stores.tracker, select);
 export const useConnection = <T>(select: (s: ConnectionStore) => T): T => useStore(useApp().stores.connection, select);
 
 export const useWorkflow = (id: string | null): Workflow | undefined => useWorkflows((s) => (id ? s.byId[id] : undefined));

@@ -36,6 +36,12 @@ export function isAvailable(app: App, id: ActionId): boolean {
       return app.stores.repos.getState().repos.length > 0;
     case 'removeWorktree':
       return ui.selectedPath !== null && !mainWorktree(app, ui.selectedPath);
+    case 'issues':
+      return app.stores.repos.getState().repos.length > 0;
+    case 'ship':
+      return w !== null && isTerminal(w.status);
+    case 'fixChecks':
+      return w !== null && app.stores.tracker.getState().links[w.worktreePath]?.pullRequest?.checks === 'failing';
     case 'search':
     case 'showEvents':
     case 'showChanges':
@@ -114,5 +120,26 @@ export function runAction(app: App, id: ActionId): void {
     case 'settings':
       ui.setState({ dialog: { kind: 'settings' } });
       return;
+    case 'issues': {
+      const repoId = selectedPath ? repoOfWorktree(app.stores.repos.getState().worktrees, selectedPath) : null;
+      ui.setState({ dialog: { kind: 'issues', repoId: repoId ?? app.stores.repos.getState().repos[0]?.id ?? null } });
+      return;
+    }
+    case 'ship': {
+      if (!w || !isTerminal(w.status)) return notice(app, w ? `Nothing to ship yet: ${w.issueId} is still ${w.status}.` : 'Nothing to ship: no workflow is open.');
+      if (app.stores.tracker.getState().shipping[w.id]) return;
+      notice(app, `Shipping ${w.issueId}: commit, push, pull request…`);
+      void app.commands.ship(w.id, app.stores.tracker.getState().draft).then(
+        (link) => notice(app, `Pull request #${link.pullRequest!.number} is ${link.pullRequest!.state}: ${link.pullRequest!.url}`),
+        (e) => notice(app, errorText(e), 'error'),
+      );
+      return;
+    }
+    case 'fixChecks': {
+      const pr = w ? app.stores.tracker.getState().links[w.worktreePath]?.pullRequest : null;
+      if (!w || pr?.checks !== 'failing') return notice(app, 'No failing check to send back: open a worktree whose pull request has failing checks.');
+      void app.commands.fixChecks(w.worktreePath).catch((e) => notice(app, errorText(e), 'error'));
+      return;
+    }
   }
 }

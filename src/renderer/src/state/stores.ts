@@ -3,6 +3,7 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { Repo, Workflow, Worktree } from '../../../shared/domain';
 import type { Settings } from '../../../shared/settings';
+import type { TrackerLink } from '../../../shared/github';
 import type { ConnectionState } from '../client';
 import type { EventLog } from '../lib/eventLog';
 import { NO_FILTER, type EventFilter } from '../lib/eventFilter';
@@ -40,7 +41,8 @@ export type Dialog =
   | { kind: 'removeWorktree'; worktreePath: string }
   | { kind: 'palette' }
   | { kind: 'help' }
-  | { kind: 'settings' };
+  | { kind: 'settings' }
+  | { kind: 'issues'; repoId: string | null };
 
 export type MainView =
   | { kind: 'none' }
@@ -66,7 +68,17 @@ export interface UiStore {
   narrow: boolean;
 }
 
+/** Rule 12: what each worktree's newest linked workflow knows of GitHub (tracker.link). */
+export interface TrackerStore {
+  links: Record<string, TrackerLink | null>;
+  /** Ship as a draft pull request (the checkbox beside Ship; the S key uses it too). */
+  draft: boolean;
+  /** Workflows being shipped now. */
+  shipping: Record<string, true>;
+}
+
 export interface Stores {
+  tracker: StoreApi<TrackerStore>;
   connection: StoreApi<ConnectionStore>;
   repos: StoreApi<ReposStore>;
   workflows: StoreApi<WorkflowsStore>;
@@ -76,6 +88,7 @@ export interface Stores {
 
 export function createStores(initialConnection: ConnectionState): Stores {
   return {
+    tracker: createStore<TrackerStore>(() => ({ links: {}, draft: false, shipping: {} })),
     connection: createStore<ConnectionStore>(() => ({ state: initialConnection, settings: null })),
     repos: createStore<ReposStore>(() => ({ repos: [], worktrees: {}, loaded: false, error: null })),
     workflows: createStore<WorkflowsStore>(() => ({ byId: {}, latestByWorktree: {} })),

@@ -4,6 +4,7 @@ import { CancelDialog } from './CancelDialog';
 import { CommandPalette } from './CommandPalette';
 import { CreateWorktreeDialog } from './CreateWorktreeDialog';
 import { HelpOverlay } from './HelpOverlay';
+import { IssuesDialog } from './IssuesDialog';
 import { RejectDialog } from './RejectDialog';
 import { RemoveWorktreeDialog } from './RemoveWorktreeDialog';
 import { SettingsDialog } from './SettingsDialog';
@@ -34,5 +35,7 @@ export function DialogHost() {
       return <HelpOverlay onClose={close} />;
     case 'settings':
       return <SettingsDialog onClose={close} />;
+    case 'issues':
+      return <IssuesDialog initialRepo={dialog.repoId} onClose={close} />;
   }
 }

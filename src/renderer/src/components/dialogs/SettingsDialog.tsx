@@ -137,7 +137,7 @@ function SettingRow({ field: f, first, draft, error, onChange }: RowProps) {
   const errorId = `${id}-error`;
   const described = error ? `${errorId} ${helpId}` : helpId;
   const common = { 'aria-describedby': described, 'aria-invalid': error ? true : undefined, ...(first ? { 'data-autofocus': '' } : {}) };
-  const text = (extra: { className?: string; inputMode?: 'numeric' | 'decimal'; placeholder?: string } = {}) => (
+  const text = (extra: { className?: string; inputMode?: 'numeric' | 'decimal' | 'url'; placeholder?: string } = {}) => (
     <input id={id} type="text" autoComplete="off" spellCheck={false} value={draft as string} onChange={(e) => onChange(e.target.value)} {...extra} {...common} />
   );
   let control: ReactNode;
@@ -165,6 +165,9 @@ function SettingRow({ field: f, first, draft, error, onChange }: RowProps) {
       break;
     case 'path':
       control = text({ className: 'mono', placeholder: f.editor.empty });
+      break;
+    case 'url':
+      control = text({ className: 'mono', inputMode: 'url', placeholder: f.editor.empty });
       break;
     case 'boolean':
       // Drawn in the head, before its label, like every checkbox of the window.
