@@ -90,7 +90,7 @@ const LAYERS = [
 // Test code beside the code it tests: run by Vitest in Node, never built into the app. It may
 // also use Vitest, Node (a renderer test reads the CSS files) and the helpers and recordings of
 // test/ (the agents' parser tests replay test/agents/recorded); production code never imports it.
-const TEST_CODE = ['src/**/*.test.ts', 'src/**/*.test.tsx', 'src/**/testing.ts', 'src/**/testing/**'];
+const TEST_CODE = ['src/**/*.test.ts', 'src/**/*.test.tsx', 'src/**/testing/**'];
 const TEST_ALLOW = ['vitest', NODE, 'test/**'];
 const EXTENSION = /\.(?:[cm]?[jt]sx?)$/;
 
@@ -117,7 +117,7 @@ const layersRule = {
     messages: {
       layer: "Layer {{layer}} may not import '{{spec}}' ({{layer}}: {{why}}). It may import: {{allowed}}. See docs/architecture.md.",
       noLayer: '{{file}} belongs to no layer: add its folder to LAYERS in eslint.config.js (docs/architecture.md).',
-      testCode: "Production code may not import test code ('{{spec}}'): *.test.ts, testing.ts and testing/ are for tests only.",
+      testCode: "Production code may not import test code ('{{spec}}'): *.test.ts and testing/ are for tests only.",
       worker: "A worker file is started as a worker (`new Worker(url)`, or electron-vite's `?nodeWorker`), never imported ('{{spec}}').",
       runtimePath: "src/ never reads scripts/ or test/ at run time: '{{spec}}' is {{target}} (ship the data with the code, or move this file to test/).",
     },

@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { createCore } from '../../src/main/core/createCore';
 import { checkGit } from '../../src/main/core/git';
-import { git, makeRepo } from '../../src/main/core/pipeline/testing';
+import { git, makeRepo } from '../../src/main/core/testing/pipelineFixtures';
 import { InProcessExecutor, hang } from '../../src/main/core/testing/inProcessExecutor';
 import { StaticPipelines } from '../../src/main/core/testing/staticPipelines';
 import { startServe, type Served } from '../../src/main/server/serveRuntime';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createCore } from '../../src/main/core/createCore';
-import { agent, makeRepo } from '../../src/main/core/pipeline/testing';
+import { agent, makeRepo } from '../../src/main/core/testing/pipelineFixtures';
 import { summarize, type Figure } from '../stats';
 import type { Sizes } from './core';
 

@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
-import { makeRepo } from '../../src/main/core/pipeline/testing';
+import { makeRepo } from '../../src/main/core/testing/pipelineFixtures';
 import { GOOD_KEY, startAnthropicStandIn } from '../../test/agents/anthropicStandIn';
 import { CLIS_BIN, ensureClis } from '../../test/agents/realClis';
 import { AgentScript, stageOf, type Turn } from '../../test/agents/script';

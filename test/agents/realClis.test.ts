@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { WorkflowEvent } from '../../src/shared/events';
-import { eventsOf, markedAlive, waitForEvent } from '../../src/main/core/pipeline/testing';
+import { eventsOf, markedAlive, waitForEvent } from '../../src/main/core/testing/pipelineFixtures';
 import { cliRig, ensureClis, type Cli, type CliRig } from './realClis';
 import { DEFAULT_FILE, PLAN_TEXT } from './script';
 

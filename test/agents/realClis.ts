@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FilePipelineSource } from '../../src/main/core/pipeline/filePipelineSource';
 import { ProcessExecutor } from '../../src/main/core/pipeline/processExecutor';
-import { makeRepo } from '../../src/main/core/pipeline/testing';
+import { makeRepo } from '../../src/main/core/testing/pipelineFixtures';
 import { makeHarness, type Harness } from '../../src/main/core/testing/harness';
 import { GOOD_KEY, startAnthropicStandIn, type StandIn } from './anthropicStandIn';
 import { OPENAI_GOOD_KEY, startOpenAIStandIn } from './openaiStandIn';

@@ -259,13 +259,14 @@ describe('src/ and test code', () => {
     const test = "import { readFileSync } from 'node:fs';\nimport { it } from 'vitest';\nimport { bus } from './planted';\n" +
       "export const all = [readFileSync, it, bus, new URL('../../../../test/fixtures/agents/', import.meta.url)];";
     expect(await layerMessages('src/renderer/src/lib/planted.test.ts', test)).toEqual([]);
-    expect(await layerMessages('src/main/core/pipeline/testing.ts', test)).toEqual([]);
     expect(await layerMessages('src/main/core/testing/planted.ts', test)).toEqual([]);
 
     expect(await layerMessages('src/main/core/pipeline/planted.ts', "import { it } from 'vitest';")).toEqual([expect.stringMatching(refusal('core', 'vitest'))]);
-    for (const spec of ['../testing/harness', './testing', './outputPipes.test']) {
+    // Helpers live in a testing/ folder only: a file merely named testing.ts is production code.
+    expect(await layerMessages('src/main/core/pipeline/testing.ts', "import { it } from 'vitest';")).toEqual([expect.stringMatching(refusal('core', 'vitest'))]);
+    for (const spec of ['../testing/harness', './testing/fixtures', './outputPipes.test']) {
       expect(await layerMessages('src/main/core/pipeline/planted.ts', `import '${spec}';`)).toEqual([
-        `Production code may not import test code ('${spec}'): *.test.ts, testing.ts and testing/ are for tests only.`,
+        `Production code may not import test code ('${spec}'): *.test.ts and testing/ are for tests only.`,
       ]);
     }
     // A test beside the code may use the helpers of test/ (the recorded agent streams); production code may not.

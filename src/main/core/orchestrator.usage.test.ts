@@ -6,7 +6,7 @@ import type { PipelineSource, StageRun } from './runner';
 import { makeHarness, type Harness } from './testing/harness';
 import { InProcessExecutor } from './testing/inProcessExecutor';
 import { STANDARD_STAGES } from './testing/staticPipelines';
-import { eventsOf } from './pipeline/testing';
+import { eventsOf } from './testing/pipelineFixtures';
 
 const u = (inputTokens: number, outputTokens: number, cachedTokens: number, costUsd: number | null): Usage => ({ inputTokens, outputTokens, cachedTokens, costUsd });
 

@@ -7,7 +7,7 @@ import { makeHarness, type Harness } from '../testing/harness';
 import { FilePipelineSource } from './filePipelineSource';
 import { BUILTIN_PIPELINES } from '../agents/registry';
 import { ProcessExecutor } from './processExecutor';
-import { tempDir } from './testing';
+import { tempDir } from '../testing/pipelineFixtures';
 
 let dir: string;
 let bin: string;

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { makeHarness, type Harness } from '../testing/harness';
 import { FilePipelineSource } from './filePipelineSource';
 import { ProcessExecutor } from './processExecutor';
-import { agent, eventsOf, makeRepo } from './testing';
+import { agent, eventsOf, makeRepo } from '../testing/pipelineFixtures';
 
 const MB = 1024 * 1024;
 const BUDGET = 1 * MB;

@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeHarness, type Harness } from '../testing/harness';
 import { FilePipelineSource } from './filePipelineSource';
 import { ProcessExecutor } from './processExecutor';
-import { agent, makeRepo } from './testing';
+import { agent, makeRepo } from '../testing/pipelineFixtures';
 
 let h: Harness<ProcessExecutor>;
 let savedHome: string | undefined;

@@ -7,7 +7,7 @@ import { processRunner } from '../process/processRunner';
 import { makeHarness, type Harness } from '../testing/harness';
 import { FilePipelineSource } from './filePipelineSource';
 import { ProcessExecutor } from './processExecutor';
-import { agent, eventsOf, makeRepo, markedAlive, typeSequence, waitForEvent } from './testing';
+import { agent, eventsOf, makeRepo, markedAlive, typeSequence, waitForEvent } from '../testing/pipelineFixtures';
 
 let h: Harness<ProcessExecutor>;
 afterEach(async () => h?.cleanup());
