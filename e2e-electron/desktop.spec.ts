@@ -10,12 +10,6 @@ import { _electron as electron, expect, test, type ElectronApplication, type Pag
 
 const root = resolve(import.meta.dirname, '..');
 
-interface E2EHook {
-  trayItemIds(): string[];
-  clickTrayItem(id: string): void;
-  trayState(): string | null;
-  active(): { id: string; status: string; currentStage: string | null }[];
-}
 type Reply<T> = { result: T } | { error: { code: string; message: string } };
 type WorkflowLite = { id: string; status: string; currentStage: string | null };
 
@@ -52,8 +46,49 @@ async function call<T>(page: Page, group: string, method: string, params: unknow
   return reply.result;
 }
 
-const hook = <T>(app: ElectronApplication, fn: (h: E2EHook, arg: string) => T, arg = '') =>
-  app.evaluate((_electron, [source, a]) => new Function('h', 'a', `return (${source})(h, a)`)((globalThis as Record<string, unknown>).__switchyardE2E, a), [fn.toString(), arg] as const) as Promise<T>;
+/**
+ * The tray as the test sees it, without a hook in the app: Playwright runs this in Electron's main
+ * process, where it wraps Tray's setters to keep what the shell last gave the tray. The shell sets a
+ * new tooltip and menu on every change of the active workflows, so everything after the first
+ * change is seen; click() runs a menu item as a click on it would.
+ */
+async function probeTray(app: ElectronApplication): Promise<void> {
+  await app.evaluate(({ Tray }) => {
+    const seen: { tooltip: string; menu: Electron.Menu | null } = { tooltip: '', menu: null };
+    const proto = Tray.prototype as unknown as Record<string, (this: Electron.Tray, ...a: unknown[]) => unknown>;
+    const setToolTip = proto.setToolTip!;
+    const setContextMenu = proto.setContextMenu!;
+    proto.setToolTip = function (text) {
+      seen.tooltip = String(text);
+      return setToolTip.call(this, text);
+    };
+    proto.setContextMenu = function (menu) {
+      seen.menu = menu as Electron.Menu | null;
+      return setContextMenu.call(this, menu);
+    };
+    (globalThis as Record<string, unknown>).__trayProbe = seen;
+  });
+}
+
+type TraySeen = { tooltip: string; itemIds: string[] };
+const traySeen = (app: ElectronApplication) =>
+  app.evaluate(() => {
+    const seen = (globalThis as Record<string, unknown>).__trayProbe as { tooltip: string; menu: Electron.Menu | null };
+    return { tooltip: seen.tooltip, itemIds: seen.menu ? seen.menu.items.map((i) => i.id).filter(Boolean) : [] };
+  }) as Promise<TraySeen>;
+const clickTrayItem = (app: ElectronApplication, id: string) =>
+  app.evaluate((_electron, itemId) => {
+    const seen = (globalThis as Record<string, unknown>).__trayProbe as { menu: Electron.Menu | null };
+    const item = seen.menu?.getMenuItemById(itemId);
+    if (!item) throw new Error(`No tray item ${itemId}`);
+    item.click();
+  }, id);
+/** The tray's state as its tooltip's first line says it (src/main/shell/tray.ts). */
+const trayState = async (app: ElectronApplication) => {
+  const head = (await traySeen(app)).tooltip.split('\n')[0] ?? '';
+  return head.includes('waiting for approval') ? 'approval' : head.includes('running') ? 'running' : head.endsWith('idle') ? 'idle' : head;
+};
+const statusOf = async (page: Page, id: string) => (await call<WorkflowLite>(page, 'workflows', 'get', { workflowId: id }));
 
 let work: string;
 let userData: string;
@@ -74,29 +109,30 @@ test.afterAll(() => {
 });
 
 test('start, approve, cancel from the tray, then Cancel all and quit', async () => {
-  const app = await electron.launch({ args: [root], env: { ...process.env, SWITCHYARD_USER_DATA_DIR: userData, SWITCHYARD_E2E: '1' } });
+  const app = await electron.launch({ args: [root], env: { ...process.env, SWITCHYARD_USER_DATA_DIR: userData } });
   const page = await app.firstWindow();
   await page.waitForFunction(() => 'switchyard' in globalThis);
+  await probeTray(app);
 
   // Start: the plan stage runs, then the gate blocks the workflow.
   const started = await call<WorkflowLite>(page, 'workflows', 'start', { worktreePath: repoA, issueId: 'E2E-1' });
-  await expect.poll(() => hook(app, (h, id) => h.active().find((w) => w.id === id)?.status, started.id)).toBe('blocked');
-  await expect.poll(() => hook(app, (h) => h.trayState())).toBe('approval');
-  expect(await hook(app, (h) => h.trayItemIds())).toContain(`open:${started.id}`);
+  await expect.poll(async () => (await statusOf(page, started.id)).status).toBe('blocked');
+  await expect.poll(() => trayState(app)).toBe('approval');
+  expect((await traySeen(app)).itemIds).toContain(`open:${started.id}`);
 
   // Approve: the implement stage runs (and keeps running).
   await call(page, 'workflows', 'approve', { workflowId: started.id });
-  await expect.poll(() => hook(app, (h, id) => h.active().find((w) => w.id === id)?.currentStage, started.id)).toBe('implement');
-  await expect.poll(() => hook(app, (h) => h.trayState())).toBe('running');
+  await expect.poll(async () => (await statusOf(page, started.id)).currentStage).toBe('implement');
+  await expect.poll(() => trayState(app)).toBe('running');
 
   // Cancel from the tray menu.
-  await hook(app, (h, id) => h.clickTrayItem(`cancel:${id}`), started.id);
+  await clickTrayItem(app, `cancel:${started.id}`);
   await expect.poll(async () => (await call<WorkflowLite>(page, 'workflows', 'get', { workflowId: started.id })).status).toBe('cancelled');
-  await expect.poll(() => hook(app, (h) => h.trayState())).toBe('idle');
+  await expect.poll(() => trayState(app)).toBe('idle');
 
   // Quit with an active workflow: answer "Cancel all and quit" (button 0).
   const second = await call<WorkflowLite>(page, 'workflows', 'start', { worktreePath: repoB, issueId: 'E2E-2' });
-  await expect.poll(() => hook(app, (h, id) => h.active().find((w) => w.id === id)?.status, second.id)).toBe('blocked');
+  await expect.poll(async () => (await statusOf(page, second.id)).status).toBe('blocked');
   await app.evaluate(({ dialog }) => {
     dialog.showMessageBox = (async () => ({ response: 0, checkboxChecked: false })) as typeof dialog.showMessageBox;
   });
@@ -119,16 +155,17 @@ test('start, approve, cancel from the tray, then Cancel all and quit', async () 
 });
 
 test('"Don\'t quit" keeps the app and its workflow', async () => {
-  const app = await electron.launch({ args: [root], env: { ...process.env, SWITCHYARD_USER_DATA_DIR: userData, SWITCHYARD_E2E: '1' } });
+  const app = await electron.launch({ args: [root], env: { ...process.env, SWITCHYARD_USER_DATA_DIR: userData } });
   const page = await app.firstWindow();
   await page.waitForFunction(() => 'switchyard' in globalThis);
+  await probeTray(app);
   const w = await call<WorkflowLite>(page, 'workflows', 'start', { worktreePath: repoA, issueId: 'E2E-3' });
-  await expect.poll(() => hook(app, (h, id) => h.active().find((x) => x.id === id)?.status, w.id)).toBe('blocked');
+  await expect.poll(async () => (await statusOf(page, w.id)).status).toBe('blocked');
   await app.evaluate(({ dialog }) => {
     dialog.showMessageBox = (async () => ({ response: 2, checkboxChecked: false })) as typeof dialog.showMessageBox;
   });
   await app.evaluate(({ app: electronApp }) => electronApp.quit());
-  await expect.poll(() => hook(app, (h, id) => h.active().find((x) => x.id === id)?.status, w.id)).toBe('blocked');
+  await expect.poll(async () => (await statusOf(page, w.id)).status).toBe('blocked');
   // Now really quit: answer "Cancel all and quit".
   await app.evaluate(({ dialog }) => {
     dialog.showMessageBox = (async () => ({ response: 0, checkboxChecked: false })) as typeof dialog.showMessageBox;

@@ -165,7 +165,7 @@ export async function launch(options: LaunchOptions): Promise<AppInstance> {
   const instance = new AppInstance(electron, options.userData);
 
   const saved = new Map<string, string | undefined>();
-  const env = { ELECTRON_RENDERER_URL: undefined, SWITCHYARD_E2E: undefined, SWITCHYARD_USER_DATA_DIR: undefined, ...options.env };
+  const env = { ELECTRON_RENDERER_URL: undefined, SWITCHYARD_USER_DATA_DIR: undefined, ...options.env };
   for (const [k, v] of Object.entries(env)) {
     saved.set(k, process.env[k]);
     if (v === undefined) delete process.env[k];

@@ -231,7 +231,6 @@ function start(): void {
   });
 
   let tray: Tray | null = null;
-  let trayMenu: Menu | null = null;
   let lastTrayState: TrayState | null = null;
   const controller = new ShellController(
     {
@@ -247,8 +246,7 @@ function start(): void {
           lastTrayState = state;
         }
         tray.setToolTip(tooltip);
-        trayMenu = Menu.buildFromTemplate(toTemplate(menu, (a) => controller.dispatch(a)));
-        tray.setContextMenu(trayMenu);
+        tray.setContextMenu(Menu.buildFromTemplate(toTemplate(menu, (a) => controller.dispatch(a))));
       },
       setAppMenu: (menu: MenuSpec[]) => Menu.setApplicationMenu(Menu.buildFromTemplate(toTemplate(menu, (a) => controller.dispatch(a)))),
       notify: (spec) => showNotification({ title: spec.title, body: spec.body, silent: spec.kind !== 'approval' }, () => controller.dispatch(spec.onClick)),
@@ -304,19 +302,4 @@ function start(): void {
     // The tray keeps Switchyard running; quitting goes through the quit flow.
   });
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void quit.shutdown(0));
-
-  if (process.env.SWITCHYARD_E2E === '1') {
-    // Test hook for the Playwright e2e (e2e-electron/): the tray menu cannot be clicked from
-    // outside, so the test reaches it here through app.evaluate. Absent in normal runs.
-    (globalThis as Record<string, unknown>).__switchyardE2E = {
-      trayItemIds: () => (trayMenu ? trayMenu.items.map((i) => i.id).filter(Boolean) : []),
-      clickTrayItem: (id: string) => {
-        const item = trayMenu?.getMenuItemById(id);
-        if (!item) throw new Error(`No tray item ${id}`);
-        item.click();
-      },
-      trayState: () => lastTrayState,
-      active: () => orch.active(),
-    };
-  }
 }
