@@ -25,6 +25,10 @@ export const EVENT_TYPES = [
   'tool_call',
   'tool_result',
   'usage',
+  // Worktree setup (rule 13): a setup run's own log, docs/worktrees.md.
+  'setup_started',
+  'setup_completed',
+  'setup_failed',
 ] as const;
 export const EventTypeSchema = z.enum(EVENT_TYPES);
 export type EventType = z.infer<typeof EventTypeSchema>;

@@ -23,6 +23,11 @@ export const METHOD_NAMES = [
   'events.list',
   'settings.get',
   'settings.set',
+  // Rule 13: worktree setup, run command, hygiene.
+  'worktrees.rerunSetup',
+  'worktrees.runStart',
+  'worktrees.runStop',
+  'worktrees.removeStale',
 ] as const;
 export type MethodName = (typeof METHOD_NAMES)[number];
 
