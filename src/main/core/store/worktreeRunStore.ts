@@ -2,6 +2,7 @@
 // (the same shape as a workflow's, numbered by the same EventLog).
 import type Database from 'better-sqlite3';
 import type { WorktreeRun } from '../../../shared/domain';
+import { invalidState } from '../../../shared/errors';
 import type { EventType, WorkflowEvent } from '../../../shared/events';
 
 /** Each worktree's range: SWITCHYARD_PORT_BASE .. +9. */
@@ -117,7 +118,9 @@ export class WorktreeRunStore {
         if (taken >= base + PORTS_PER_WORKTREE) break;
         base = taken + PORTS_PER_WORKTREE;
       }
-      if (base + PORTS_PER_WORKTREE - 1 > MAX_PORT) throw new Error(`no free range of ${PORTS_PER_WORKTREE} ports at or above ${first}`);
+      if (base + PORTS_PER_WORKTREE - 1 > MAX_PORT) {
+        throw invalidState(`There is no free range of ${PORTS_PER_WORKTREE} ports at or above ${first}; lower the first port base in the settings`, { portBase: first });
+      }
       this.s.addPort.run(worktreePath, base, at);
       return base;
     })();

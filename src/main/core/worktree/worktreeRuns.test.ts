@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SwitchyardError } from '../../../shared/errors';
-import { commitFile, write } from '../testing/gitFixture';
+import { commitFile, sh, write } from '../testing/gitFixture';
 import { mkdirSync } from 'node:fs';
 import { Client } from '../../../../test/reliability/lib/client';
 import { ServerProcess } from '../../../../test/reliability/lib/serverProcess';
@@ -47,7 +47,9 @@ describe('setup steps', () => {
       join(repo, 'package-lock.json'),
       JSON.stringify({ name: 'tiny', version: '1.0.0', lockfileVersion: 3, requires: true, packages: { '': { name: 'tiny', version: '1.0.0' } } }),
     );
-    await commitFile(repo, '.gitignore', 'env.txt\nnode_modules/\n');
+    await commitFile(repo, '.gitignore', 'env.txt\nnode_modules/\n.env\n');
+    await commitFile(repo, '.worktreeinclude', '.env\n');
+    write(join(repo, '.env'), 'TOKEN=local\n');
     await commitFile(repo, 'package.json', readFileSync(join(repo, 'package.json'), 'utf8'));
     await commitFile(repo, 'package-lock.json', readFileSync(join(repo, 'package-lock.json'), 'utf8'));
     const core = w.core;
@@ -59,6 +61,7 @@ describe('setup steps', () => {
     const end = await setupEnded(core, wt.setup!.id);
     expect(end.type).toBe('setup_completed');
     expect(readFileSync(join(wt.path, 'env.txt'), 'utf8')).toBe(`${wt.portBase} ${wt.path}`);
+    expect(readFileSync(join(wt.path, '.env'), 'utf8')).toBe('TOKEN=local\n');
     const events = core.worktreeRuns.listEvents({ workflowId: wt.setup!.id });
     expect(events.map((e) => e.sequence)).toEqual(events.map((_, i) => i + 1));
     expect(events.filter((e) => e.type === 'stage_completed').map((e) => e.data?.stage)).toEqual(['install', 'env']);
@@ -175,6 +178,31 @@ describe('ports', () => {
     const wf = await core.orchestrator.start({ worktreePath: wt.path, issueId: 'P-1' });
     expect(await seen).toBe(wt.portBase);
     await core.orchestrator.cancel(wf.id);
+  });
+});
+
+describe('worktree hygiene', () => {
+  it('marks merged, clean, idle worktrees stale and removes exactly those in one step', async () => {
+    const repo = await w.box.repo('hygiene');
+    const core = w.core;
+    const r = await core.repos.add(repo);
+    const done = await core.repos.createWorktree({ repoId: r.id, branch: 'done' });
+    await commitFile(done.path, 'feature.txt', 'shipped\n');
+    const dirty = await core.repos.createWorktree({ repoId: r.id, branch: 'dirty' });
+    await commitFile(dirty.path, 'other.txt', 'shipped too\n');
+    await sh(repo, 'merge', '-q', '--no-edit', 'done');
+    await sh(repo, 'merge', '-q', '--no-edit', 'dirty');
+    write(join(dirty.path, 'wip.txt'), 'work in progress\n');
+    const fresh = await core.repos.createWorktree({ repoId: r.id, branch: 'fresh' });
+    const unmerged = await core.repos.createWorktree({ repoId: r.id, branch: 'unmerged' });
+    await commitFile(unmerged.path, 'idea.txt', 'not merged\n');
+
+    const stale = (await core.repos.worktrees(r.id)).filter((x) => x.stale).map((x) => x.branch);
+    expect(stale).toEqual(['done']);
+    const result = await core.repos.removeStale(r.id);
+    expect(result).toEqual({ removed: [done.path], refused: [] });
+    expect(existsSync(done.path)).toBe(false);
+    expect([dirty.path, fresh.path, unmerged.path].every((p) => existsSync(p))).toBe(true);
   });
 });
 
