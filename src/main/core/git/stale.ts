@@ -11,8 +11,17 @@ export async function isMerged(entry: WorktreeEntry, entries: readonly WorktreeE
   const dir = entries[0]!.path;
   const tip = await git(dir, ['rev-parse', '--verify', '--quiet', `${base.ref}^{commit}`]);
   if (tip.code !== 0) return false;
-  // Never moved since creation (or, for a worktree made elsewhere, still at the base's tip).
-  if (entry.head === (createdHead ?? tip.stdout.trim())) return false;
+  // Never moved since it was created: Switchyard's record, else the branch's reflog (its oldest
+  // entry is the creation), else the base's tip.
+  const created = createdHead ?? (await branchCreatedAt(dir, entry.branch)) ?? tip.stdout.trim();
+  if (entry.head === created) return false;
   const r = await git(dir, ['merge-base', '--is-ancestor', entry.head, base.ref]);
   return r.code === 0;
+}
+
+async function branchCreatedAt(dir: string, branch: string): Promise<string | null> {
+  const r = await git(dir, ['reflog', 'show', '--format=%H', `refs/heads/${branch}`, '--']);
+  if (r.code !== 0) return null;
+  const lines = r.stdout.trim().split('\n').filter(Boolean);
+  return lines[lines.length - 1] ?? null;
 }

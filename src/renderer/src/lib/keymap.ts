@@ -21,6 +21,11 @@ export const ACTION_IDS = [
   'removeWorktree',
   'toggleSidebar',
   'settings',
+  // Rule 13: a worktree's setup, run command and hygiene.
+  'rerunSetup',
+  'toggleRun',
+  'worktreeOutput',
+  'removeMerged',
 ] as const;
 export type ActionId = (typeof ACTION_IDS)[number];
 
@@ -63,6 +68,10 @@ export const ACTIONS: readonly ActionDef[] = [
   { id: 'removeWorktree', label: 'Remove the selected worktree', keys: ['Delete'], plain: ['Delete'] },
   { id: 'toggleSidebar', label: 'Collapse or expand the sidebar', keys: ['B'], plain: ['b'] },
   { id: 'settings', label: 'Settings', keys: [','], plain: [','] },
+  { id: 'rerunSetup', label: "Re-run the worktree's setup", keys: ['U'], plain: ['u'] },
+  { id: 'toggleRun', label: 'Start or stop the run command', keys: ['X'], plain: ['x'] },
+  { id: 'worktreeOutput', label: 'Show setup and run output', keys: ['L'], plain: ['l'] },
+  { id: 'removeMerged', label: 'Remove merged worktrees', keys: ['Z'], plain: ['z'] },
 ];
 
 const BY_ID = new Map(ACTIONS.map((a) => [a.id, a]));
