@@ -58,7 +58,7 @@ export function createCore(options: CoreOptions): Core {
       settings: () => storage.settings.get(),
       publish: (workflowId, events) => orchestrator?.bus.emit('events', { workflowId, events }),
       activeWorkflowId: (path) => orchestrator?.activeWorkflowId(path) ?? null,
-      setupEnded: (path, failure) => orchestrator?.setupEnded(path, failure),
+      setupEnded: () => orchestrator?.setupEnded(),
       reaper: options.reaper,
       now: options.now,
     });

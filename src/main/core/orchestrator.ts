@@ -412,13 +412,23 @@ export class Orchestrator {
     }
   }
 
-  /** The oldest queued workflow whose worktree is not still being set up (rule 13). */
+  /**
+   * The oldest queued workflow whose worktree is ready (rule 13): those behind a running setup
+   * wait; those behind a failed one (also one cut short by a crash) are cancelled with the reason.
+   */
   private nextStartable(): WorkflowRecord | null {
     const gate = this.options.setupGate;
-    if (!gate) return this.workflows.oldestQueued();
     const oldest = this.workflows.oldestQueued();
-    if (!oldest || gate(oldest.workflow.worktreePath).kind !== 'running') return oldest;
-    return this.workflows.withStatus('queued').find((r) => gate(r.workflow.worktreePath).kind !== 'running') ?? null;
+    if (!gate || !oldest || gate(oldest.workflow.worktreePath).kind === 'ready') return oldest;
+    for (const rec of this.workflows.withStatus('queued')) {
+      const g = gate(rec.workflow.worktreePath);
+      if (g.kind === 'ready') return rec;
+      if (g.kind === 'failed') {
+        const why = `${g.setup.failedStep ? `step ${g.setup.failedStep} failed: ` : ''}${g.setup.failureReason ?? 'unknown reason'}`;
+        this.transitions.cancel(rec, `The worktree's setup failed: ${why}`); // a compare-and-set: null if it moved meanwhile
+      }
+    }
+    return null;
   }
 
   private assertSetupNotFailed(worktreePath: string): void {
@@ -431,20 +441,8 @@ export class Orchestrator {
     );
   }
 
-  /**
-   * Rule 13: a worktree's setup ended. A workflow queued behind a failed one is cancelled with
-   * the reason (it would fail the same way); otherwise it may start now.
-   */
-  setupEnded(worktreePath: string, failure: string | null): void {
-    if (this.closing) return;
-    const entry = this.byPath.get(worktreePath);
-    if (failure && entry?.workflow.status === 'queued') {
-      try {
-        this.cancelNow(entry.workflowId, `The worktree's setup failed: ${failure}`);
-      } catch {
-        // it moved on meanwhile
-      }
-    }
+  /** Rule 13: a worktree's setup ended; workflows queued behind it start, or are cancelled if it failed. */
+  setupEnded(): void {
     this.drainQueue();
   }
 

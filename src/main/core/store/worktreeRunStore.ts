@@ -5,6 +5,9 @@ import type { WorktreeRun } from '../../../shared/domain';
 import { invalidState } from '../../../shared/errors';
 import type { EventType, WorkflowEvent } from '../../../shared/events';
 
+/** Ended runs kept per worktree and kind (with their logs): older ones go when a new one starts. */
+export const RUNS_KEPT = 3;
+
 /** Each worktree's range: SWITCHYARD_PORT_BASE .. +9. */
 export const PORTS_PER_WORKTREE = 10;
 const MAX_PORT = 65_535;
@@ -73,6 +76,9 @@ export class WorktreeRunStore {
       insertRun: db.prepare(
         "INSERT INTO worktree_runs (id, worktree_path, kind, status, started_at) VALUES (?, ?, ?, 'running', ?)",
       ),
+      prune: db.prepare(`
+        DELETE FROM worktree_runs WHERE worktree_path = ? AND kind = ? AND status != 'running' AND id NOT IN (
+          SELECT id FROM worktree_runs WHERE worktree_path = ? AND kind = ? ORDER BY started_at DESC, rowid DESC LIMIT ${RUNS_KEPT})`),
       getRun: db.prepare<[string], RunRow>('SELECT * FROM worktree_runs WHERE id = ?'),
       latest: db.prepare<[string, string], RunRow>(
         'SELECT * FROM worktree_runs WHERE worktree_path = ? AND kind = ? ORDER BY started_at DESC, rowid DESC LIMIT 1',
@@ -145,8 +151,12 @@ export class WorktreeRunStore {
 
   // Runs --------------------------------------------------------------------------------------
 
+  /** Records a new run; the oldest ended ones of the same worktree and kind go (a dev server restarted all day would fill the disk). */
   insertRun(id: string, worktreePath: string, kind: WorktreeRun['kind'], at: string): WorktreeRun {
-    this.s.insertRun.run(id, worktreePath, kind, at);
+    this.db.transaction(() => {
+      this.s.insertRun.run(id, worktreePath, kind, at);
+      this.s.prune.run(worktreePath, kind, worktreePath, kind);
+    })();
     return this.run(id)!;
   }
 

@@ -133,6 +133,17 @@ describe('setup steps', () => {
     expect(after.status).toBe('cancelled');
     const cancelled = core.orchestrator.listEvents({ workflowId: wf2.id }).find((e) => e.type === 'workflow_cancelled');
     expect(cancelled?.message ?? '').toContain('setup failed');
+
+    // Cut short by quitting: the setup counts as failed at the next start, and what was queued
+    // behind it is cancelled rather than started on a half-ready worktree.
+    await commitSetup(repo, { version: 1, steps: [{ name: 'slow', run: ['node', '-e', waitFor, join(w.box.dir, 'never')] }] });
+    const wt3 = await core.repos.createWorktree({ repoId: r.id, branch: 'queued-wt3' });
+    const wf3 = await core.orchestrator.start({ worktreePath: wt3.path, issueId: 'Q-3' });
+    expect(wf3.status).toBe('queued');
+    await core.close();
+    const reopened = w.open();
+    expect(reopened.worktreeRuns.latest(wt3.path, 'setup')?.status).toBe('failed');
+    expect(reopened.orchestrator.get(wf3.id).status).toBe('cancelled');
   });
 
   it('reports an invalid setup.json with its line and column and keeps the worktree', async () => {

@@ -42,8 +42,8 @@ export interface WorktreeRunsOptions {
   publish: Publish;
   /** Is a workflow active there (a setup re-run would edit files under an agent)? */
   activeWorkflowId(worktreePath: string): string | null;
-  /** Told when a setup ends, so workflows queued behind it start or are refused. */
-  setupEnded?(worktreePath: string, failure: string | null): void;
+  /** Told when a setup ends, so workflows queued behind it start or are cancelled. */
+  setupEnded?(worktreePath: string): void;
   reaper?: ProcessReaper;
   now?: () => Date;
 }
@@ -143,7 +143,7 @@ export class WorktreeRuns {
       .then((failure) => {
         this.setups.delete(worktreePath);
         this.end(run, failure ? 'failed' : 'completed', failure, failure ? `Setup failed${failure.step ? ` at step ${failure.step}` : ''}: ${failure.reason}` : 'Setup completed');
-        this.o.setupEnded?.(worktreePath, failure ? describeFailure(failure) : null);
+        this.o.setupEnded?.(worktreePath);
       });
     return run;
   }
@@ -320,10 +320,6 @@ export class WorktreeRuns {
   private assertOpen(): void {
     if (this.closed) throw invalidState('Switchyard is shutting down');
   }
-}
-
-function describeFailure(f: { step: string | null; reason: string }): string {
-  return f.step ? `step ${f.step} failed: ${f.reason}` : f.reason;
 }
 
 function errorText(e: unknown): string {
