@@ -277,6 +277,11 @@ describe('the run command', () => {
       await c.must('settings.set', { portBase: PORT_BASE + 500 });
       const wt = await c.must<{ path: string; portBase: number; setup: { id: string } }>('worktrees.create', { repoId: r!.id, branch: 'crash-wt' });
       expect(await c.waitEvent(wt.setup.id, (e) => e.type === 'setup_completed', 20_000)).not.toBeNull();
+      // A run's id reads its own log through events.list, like a workflow's.
+      const listed = await c.must<{ type: string }[]>('events.list', { workflowId: wt.setup.id });
+      expect([listed[0]?.type, listed.at(-1)?.type]).toEqual(['setup_started', 'setup_completed']);
+      const missing = await c.call('events.list', { workflowId: 'setup-00000000-0000-0000-0000-000000000000' });
+      expect(missing).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
       const run = await c.must<{ id: string }>('worktrees.runStart', { worktreePath: wt.path });
       expect(await c.waitEvent(run.id, (e) => e.message.includes('listening'), 20_000)).not.toBeNull();
       expect(await get(wt.portBase)).toContain('ok');

@@ -13,7 +13,8 @@
 // EventLog (rule 3) and published on the same bus, so events.list, the push hub and the window's
 // follower treat a run's id like a workflow's. docs/worktrees.md explains the choice.
 import { randomUUID } from 'node:crypto';
-import { basename } from 'node:path';
+import { existsSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import type Database from 'better-sqlite3';
 import type { Workflow, WorktreeRun } from '../../../shared/domain';
 import { SwitchyardError, invalidInput, invalidState, notFound } from '../../../shared/errors';
@@ -26,8 +27,6 @@ import type { ProcessReaper, StageExecutor } from '../runner';
 import { WorktreeRunStore } from '../store/worktreeRunStore';
 import { readSetupFile, SETUP_FILE, type SetupFile } from './setupFile';
 import { copyIncludedFiles, WORKTREE_INCLUDE_FILE } from './worktreeInclude';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 
 /** Run ids say what they are, so events.list can route them (a workflow id is a bare UUID). */
 export const SETUP_ID_PREFIX = 'setup-';
@@ -144,7 +143,8 @@ export class WorktreeRuns {
         this.setups.delete(worktreePath);
         this.end(run, failure ? 'failed' : 'completed', failure, failure ? `Setup failed${failure.step ? ` at step ${failure.step}` : ''}: ${failure.reason}` : 'Setup completed');
         this.o.setupEnded?.(worktreePath);
-      });
+      })
+      .catch(recordFault);
     return run;
   }
 
@@ -216,7 +216,8 @@ export class WorktreeRuns {
         if (reason === null) this.end(run, 'stopped', null, 'Run stopped');
         else if (reason === '') this.end(run, 'completed', null, 'Run exited');
         else this.end(run, 'failed', { step: 'run', reason }, `Run failed: ${reason}`);
-      });
+      })
+      .catch(recordFault);
     return run;
   }
 
@@ -320,6 +321,11 @@ export class WorktreeRuns {
   private assertOpen(): void {
     if (this.closed) throw invalidState('Switchyard is shutting down');
   }
+}
+
+/** A fault while recording a run's end (the disk, say) is logged; the app and its callers live on. */
+function recordFault(e: unknown): void {
+  console.error('switchyard: could not record the end of a worktree run:', e);
 }
 
 function errorText(e: unknown): string {
