@@ -12,7 +12,7 @@ import { DEFAULT_MAX_PATCH_BYTES, worktreeDiff } from './diff';
 import { locateWorktree } from './locate';
 import { exists, samePath } from './paths';
 import { removeWorktree } from './removeWorktree';
-import { isMerged } from './stale';
+import { baseTip, isMerged } from './stale';
 import type { WorktreeRuns } from '../worktree/worktreeRuns';
 import { mapLimit } from './mapLimit';
 import { resolveRepositoryRoot } from './resolveRepo';
@@ -79,11 +79,14 @@ export class GitRepoService implements RepoApi {
         ? { portBase: runs.portBase(e.path), setup: runs.latest(e.path, 'setup'), run: runs.latest(e.path, 'run') }
         : {}),
     }));
-    // Hygiene: only idle, clean, unlocked linked worktrees are worth the git call.
-    await mapLimit(list, 4, async (w, i) => {
-      if (w.isMain || w.dirty || w.locked || w.prunable || w.activeWorkflowId || w.setup?.status === 'running' || w.run?.status === 'running') return;
-      w.stale = await isMerged(entries[i]!, entries, runs?.store.createdHead(w.path) ?? null);
-    });
+    // Hygiene: only idle, clean, unlocked linked worktrees are worth the git calls.
+    const idle = (w: Worktree) => !(w.isMain || w.dirty || w.locked || w.prunable || w.activeWorkflowId || w.setup?.status === 'running' || w.run?.status === 'running');
+    const base = list.some(idle) ? await baseTip(entries) : null;
+    if (base) {
+      await mapLimit(list, 4, async (w, i) => {
+        if (idle(w)) w.stale = await isMerged(entries[i]!, entries[0]!.path, base, runs?.store.createdHead(w.path) ?? null);
+      });
+    }
     return list;
   }
 

@@ -5,18 +5,21 @@ import { git } from './gitCli';
 import { baseOf } from './locate';
 import type { WorktreeEntry } from './worktreeList';
 
-export async function isMerged(entry: WorktreeEntry, entries: readonly WorktreeEntry[], createdHead: string | null): Promise<boolean> {
+/** The base branch's ref and commit, read once per listing; null when there is none. */
+export async function baseTip(entries: readonly WorktreeEntry[]): Promise<{ ref: string; commit: string } | null> {
   const base = baseOf(entries);
-  if (!base || entry.isMain || !entry.branch || /^0*$/.test(entry.head)) return false;
-  const dir = entries[0]!.path;
-  const tip = await git(dir, ['rev-parse', '--verify', '--quiet', `${base.ref}^{commit}`]);
-  if (tip.code !== 0) return false;
+  if (!base) return null;
+  const tip = await git(entries[0]!.path, ['rev-parse', '--verify', '--quiet', `${base.ref}^{commit}`]);
+  return tip.code === 0 ? { ref: base.ref, commit: tip.stdout.trim() } : null;
+}
+
+export async function isMerged(entry: WorktreeEntry, mainDir: string, base: { ref: string; commit: string }, createdHead: string | null): Promise<boolean> {
+  if (entry.isMain || !entry.branch || /^0*$/.test(entry.head)) return false;
   // Never moved since it was created: Switchyard's record, else the branch's reflog (its oldest
   // entry is the creation), else the base's tip.
-  const created = createdHead ?? (await branchCreatedAt(dir, entry.branch)) ?? tip.stdout.trim();
+  const created = createdHead ?? (await branchCreatedAt(mainDir, entry.branch)) ?? base.commit;
   if (entry.head === created) return false;
-  const r = await git(dir, ['merge-base', '--is-ancestor', entry.head, base.ref]);
-  return r.code === 0;
+  return (await git(mainDir, ['merge-base', '--is-ancestor', entry.head, base.ref])).code === 0;
 }
 
 async function branchCreatedAt(dir: string, branch: string): Promise<string | null> {
