@@ -98,6 +98,8 @@ describe('setup steps', () => {
     expect((await setupEnded(core, again.id)).type).toBe('setup_completed');
     const wf = await core.orchestrator.start({ worktreePath: wt.path, issueId: 'X-1' });
     expect(wf.status).toBe('pending');
+    // Never under an agent's feet: a re-run waits until no workflow is active there.
+    expect((await refused(core.repos.rerunSetup(wt.path))).code).toBe('WORKTREE_CONFLICT');
     await core.orchestrator.cancel(wf.id);
   });
 
@@ -110,6 +112,7 @@ describe('setup steps', () => {
     const wt = await core.repos.createWorktree({ repoId: r.id, branch: 'queued-wt' });
     const wf = await core.orchestrator.start({ worktreePath: wt.path, issueId: 'Q-1' });
     expect(wf.status).toBe('queued');
+    expect((await refused(core.repos.rerunSetup(wt.path))).code).toBe('INVALID_STATE'); // already running
     const started = new Promise<string>((res) => {
       const off = core.orchestrator.bus.on('workflow', (x) => {
         if (x.id === wf.id && x.status !== 'queued') {
@@ -185,6 +188,11 @@ describe('ports', () => {
     const core = w.core;
     const r = await core.repos.add(repo);
     const wt = await core.repos.createWorktree({ repoId: r.id, branch: 'ap' });
+    // No run command declared, nothing to stop, and never the main worktree.
+    expect((await refused(core.repos.startRun(wt.path))).message).toContain('declares no "run" command');
+    expect((await refused(core.repos.stopRun(wt.path))).code).toBe('INVALID_STATE');
+    expect((await refused(core.repos.startRun(repo))).code).toBe('INVALID_INPUT');
+    expect((await refused(core.repos.rerunSetup(repo))).code).toBe('INVALID_INPUT');
     const seen = new Promise<number | null | undefined>((res) => w.executor.set('plan', (run) => (res(run.portBase), { kind: 'completed', plan: { text: 'p', file: null } })));
     const wf = await core.orchestrator.start({ worktreePath: wt.path, issueId: 'P-1' });
     expect(await seen).toBe(wt.portBase);
