@@ -157,7 +157,7 @@ describe('setup steps', () => {
     const wt = await core.repos.createWorktree({ repoId: r.id, branch: 'invalid-wt' });
     const end = await setupEnded(core, wt.setup!.id);
     expect(end.type).toBe('setup_failed');
-    expect(end.message).toMatch(/setup\.json: invalid setup file: line 3 column \d+, at steps\[0\]\.run/);
+    expect(end.message).toContain('setup.json: invalid setup file: line 3 column 35, at steps[0].run: run needs at least the program');
   });
 });
 
