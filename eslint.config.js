@@ -34,8 +34,8 @@ const LAYERS = [
   {
     name: 'core',
     files: ['src/main/core/**'],
-    why: 'the engine is plain Node, never Electron, so all of it runs and is tested in Node and under the headless server; Octokit is its GitHub client (rule 12)',
-    allow: [NODE, 'better-sqlite3', 'zod', '@octokit/rest', SHARED, CORE],
+    why: 'the engine is plain Node, never Electron, so all of it runs and is tested in Node and under the headless server; Octokit is its GitHub client (rule 12), ignore matches .worktreeinclude (rule 13)',
+    allow: [NODE, 'better-sqlite3', 'zod', '@octokit/rest', 'ignore', SHARED, CORE],
   },
   {
     name: 'transport',

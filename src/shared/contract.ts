@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { ERROR_CODES } from './errors';
 import { WorkflowEventSchema } from './events';
-import { DiffSchema, RepoSchema, WorkflowSchema, WorkflowStatusSchema, WorktreeSchema } from './domain';
+import { DiffSchema, RepoSchema, WorkflowSchema, WorkflowStatusSchema, WorktreeRunSchema, WorktreeSchema } from './domain';
 import { PipelineInfoSchema, PipelineNameSchema } from './pipeline';
 import { IssueSchema, TrackerLinkSchema } from './github';
 import { SettingsPatchSchema, SettingsSchema } from './settings';
@@ -95,6 +95,14 @@ export const contract = {
   'workflows.fixChecks': {
     params: z.strictObject({ worktreePath: Path, pipeline: PipelineNameSchema.optional(), queue: z.boolean().optional() }),
     result: WorkflowSchema,
+  },
+  // Rule 13 (docs/worktrees.md): a run's id names its own log, read with events.list.
+  'worktrees.rerunSetup': { params: z.strictObject({ worktreePath: Path }), result: WorktreeRunSchema },
+  'worktrees.runStart': { params: z.strictObject({ worktreePath: Path }), result: WorktreeRunSchema },
+  'worktrees.runStop': { params: z.strictObject({ worktreePath: Path }), result: WorktreeRunSchema },
+  'worktrees.removeStale': {
+    params: z.strictObject({ repoId: Id }),
+    result: z.object({ removed: z.array(z.string()), refused: z.array(z.object({ worktreePath: z.string(), reason: z.string() })) }),
   },
 } as const satisfies Record<MethodName, { params: z.ZodType; result: z.ZodType }>;
 // The zod-free name list (methods.ts) and this table have exactly the same keys.

@@ -43,8 +43,29 @@ export const WorktreeSchema = z.object({
   locked: z.boolean(),
   prunable: z.boolean(),
   activeWorkflowId: z.string().nullable(),
+  // Rule 13 (docs/worktrees.md): its ports, its latest setup run and run command, and whether it
+  // is merged, clean and idle (the sidebar offers to remove it).
+  portBase: z.number().int().nullable().optional(),
+  setup: z.lazy(() => WorktreeRunSchema).nullable().optional(),
+  run: z.lazy(() => WorktreeRunSchema).nullable().optional(),
+  stale: z.boolean().optional(),
 });
 export type Worktree = z.infer<typeof WorktreeSchema>;
+
+/** A setup run or a run command's session: its `id` names its own event log (events.list). */
+export const WORKTREE_RUN_KINDS = ['setup', 'run'] as const;
+export const WORKTREE_RUN_STATUSES = ['running', 'completed', 'failed', 'stopped'] as const;
+export const WorktreeRunSchema = z.object({
+  id: z.string(),
+  worktreePath: z.string(),
+  kind: z.enum(WORKTREE_RUN_KINDS),
+  status: z.enum(WORKTREE_RUN_STATUSES),
+  failedStep: z.string().nullable(),
+  failureReason: z.string().nullable(),
+  startedAt: z.string(),
+  endedAt: z.string().nullable(),
+});
+export type WorktreeRun = z.infer<typeof WorktreeRunSchema>;
 
 export const DIFF_FILE_STATUSES = ['added', 'modified', 'deleted', 'renamed', 'untracked'] as const;
 export const DiffFileSchema = z.object({

@@ -29,6 +29,10 @@ export const EVENT_TYPES = [
   'commit_created',
   'branch_pushed',
   'pull_request_opened',
+  // Worktree setup (rule 13): a setup run's own log, docs/worktrees.md.
+  'setup_started',
+  'setup_completed',
+  'setup_failed',
 ] as const;
 export const EventTypeSchema = z.enum(EVENT_TYPES);
 export type EventType = z.infer<typeof EventTypeSchema>;

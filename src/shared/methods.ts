@@ -29,6 +29,11 @@ export const METHOD_NAMES = [
   'workflows.startFromIssue',
   'workflows.ship',
   'workflows.fixChecks',
+  // Rule 13: worktree setup, run command, hygiene.
+  'worktrees.rerunSetup',
+  'worktrees.runStart',
+  'worktrees.runStop',
+  'worktrees.removeStale',
 ] as const;
 export type MethodName = (typeof METHOD_NAMES)[number];
 

@@ -57,6 +57,7 @@ describe('the settings field table', () => {
       killGraceMs: { min: 0, max: 600_000 },
       outputBudgetBytes: { min: 65_536, max: 1_073_741_824 },
       retentionDays: { min: 1, max: 3650 },
+      portBase: { min: 1024, max: 65_000 },
     });
   });
 

@@ -84,6 +84,14 @@ const FIELDS = {
     help: 'Where new worktrees are created. Beside the repository means <repo-parent>/<repo-name>.worktrees/<branch>.',
     editor: { kind: 'path', empty: 'Beside the repository' },
   }),
+  // Rule 13: each worktree's port range (SWITCHYARD_PORT_BASE) is allocated from here up.
+  portBase: field({
+    schema: z.number().int().min(1024).max(65_000),
+    default: 41_000,
+    label: 'First port base',
+    help: 'Each worktree gets 10 ports of its own (SWITCHYARD_PORT_BASE to +9); ranges are allocated from this port up, and a removed worktree frees its range.',
+    editor: { kind: 'integer', unit: 'port' },
+  }),
   notifications: field({
     schema: z.boolean(),
     default: true,

@@ -64,9 +64,9 @@ const LAYERS: Layer[] = [
       ["import '@octokit/core';", refusal('core', '@octokit/core')],
     ],
     allowed:
-      "import { readFileSync } from 'node:fs';\nimport { join } from 'path';\nimport Database from 'better-sqlite3';\nimport { z } from 'zod';\n" +
+      "import { readFileSync } from 'node:fs';\nimport { join } from 'path';\nimport Database from 'better-sqlite3';\nimport { z } from 'zod';\nimport ignore from 'ignore';\n" +
       "import type { Workflow } from '../../../shared/domain';\nimport { EventBus } from '../bus';\nimport { x } from './streams/types';\nimport { Octokit } from '@octokit/rest';\n" +
-      "export const all = [readFileSync, join, Database, z, EventBus, x, Octokit] as unknown as Workflow;",
+      "export const all = [readFileSync, join, Database, z, ignore, EventBus, x, Octokit] as unknown as Workflow;",
   },
   {
     // The two workers of core/process and core/store, each with its sibling *Protocol.ts.
@@ -202,6 +202,7 @@ const LAYERS: Layer[] = [
       ["import 'node:fs';", refusal('renderer', 'node:fs')],
       ["import 'electron';", refusal('renderer', 'electron')],
       ["import 'better-sqlite3';", refusal('renderer', 'better-sqlite3')],
+      ["import 'ignore';", refusal('renderer', 'ignore')],
       ["import '../../../main/core/bus';", refusal('renderer', '../../../main/core/bus')],
       ["import '../../../preload/bridge';", refusal('renderer', '../../../preload/bridge')],
       ["import 'vitest';", refusal('renderer', 'vitest')],

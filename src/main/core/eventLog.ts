@@ -73,7 +73,8 @@ export class EventLog {
 
   constructor(
     db: Database.Database,
-    private readonly store: EventStore,
+    // Any table of the events' shape: the workflows' log, or a worktree run's (worktree/runStore.ts).
+    private readonly store: Pick<EventStore, 'insert' | 'maxSequence'>,
     private readonly publish: Publish,
     private readonly now: () => Date = () => new Date(),
     /** Told the row count of every commit (the WAL checkpointer paces itself on it). */

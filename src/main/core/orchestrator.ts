@@ -23,6 +23,7 @@ import type { ProcessStore } from './store/processStore';
 import { openStorage, type Storage, type StorageOptions } from './store/storage';
 import type { RunState, WorkflowRecord, WorkflowStore } from './store/workflowStore';
 import { Transitions } from './transitions';
+import type { SetupGate } from './worktree/worktreeRuns';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -33,6 +34,10 @@ export interface OrchestratorOptions {
   pipelines: PipelineSource;
   reaper?: ProcessReaper;
   now?: () => Date;
+  /** Rule 13: is the worktree's setup running (starts queue behind it) or failed (starts are refused)? */
+  setupGate?(worktreePath: string): SetupGate;
+  /** Rule 13: the worktree's port range, for SWITCHYARD_PORT_BASE (null: none). */
+  portBase?(worktreePath: string): number | null;
 }
 
 /** Orchestrator.open's: the storage is opened from these. */
@@ -238,6 +243,7 @@ export class Orchestrator {
     const issueId = req.issueId.trim();
     if (!issueId) throw invalidInput('issueId is required');
     this.assertWorktreeFree(worktreePath);
+    this.assertSetupNotFailed(worktreePath);
     const info = await stat(worktreePath).catch(() => null);
     if (!info?.isDirectory()) throw invalidInput(`Worktree ${worktreePath} does not exist or is not a directory`, { worktreePath });
     const settings = this.settings();
@@ -257,6 +263,10 @@ export class Orchestrator {
     };
     const record = this.transitions.create(row, () => {
       this.assertWorktreeFree(worktreePath);
+      // Rule 13: behind a running setup a workflow waits in the queue, whatever `queue` says.
+      const setup = this.options.setupGate?.(worktreePath);
+      if (setup?.kind === 'failed') this.assertSetupNotFailed(worktreePath);
+      if (setup?.kind === 'running') return 'queued';
       const running = this.workflows.runningCount();
       const limit = this.settings().maxConcurrent;
       if (running < limit) return 'pending';
@@ -395,11 +405,45 @@ export class Orchestrator {
     if (this.closing) return;
     for (;;) {
       if (this.workflows.runningCount() >= this.settings().maxConcurrent) return;
-      const next = this.workflows.oldestQueued();
+      const next = this.nextStartable();
       if (!next) return;
       const moved = this.transitions.dequeue(next);
       if (moved) this.launch(moved.workflow, { kind: 'start' });
     }
+  }
+
+  /**
+   * The oldest queued workflow whose worktree is ready (rule 13): those behind a running setup
+   * wait; those behind a failed one (also one cut short by a crash) are cancelled with the reason.
+   */
+  private nextStartable(): WorkflowRecord | null {
+    const gate = this.options.setupGate;
+    const oldest = this.workflows.oldestQueued();
+    if (!gate || !oldest || gate(oldest.workflow.worktreePath).kind === 'ready') return oldest;
+    for (const rec of this.workflows.withStatus('queued')) {
+      const g = gate(rec.workflow.worktreePath);
+      if (g.kind === 'ready') return rec;
+      if (g.kind === 'failed') {
+        const why = `${g.setup.failedStep ? `step ${g.setup.failedStep} failed: ` : ''}${g.setup.failureReason ?? 'unknown reason'}`;
+        this.transitions.cancel(rec, `The worktree's setup failed: ${why}`); // a compare-and-set: null if it moved meanwhile
+      }
+    }
+    return null;
+  }
+
+  private assertSetupNotFailed(worktreePath: string): void {
+    const setup = this.options.setupGate?.(worktreePath);
+    if (setup?.kind !== 'failed') return;
+    const s = setup.setup;
+    throw invalidState(
+      `The setup of ${worktreePath} failed${s.failedStep ? ` at step ${s.failedStep}` : ''}: ${s.failureReason ?? 'unknown reason'}. Fix it and re-run the setup before starting a workflow there.`,
+      { worktreePath, setupId: s.id, failedStep: s.failedStep, reason: s.failureReason },
+    );
+  }
+
+  /** Rule 13: a worktree's setup ended; workflows queued behind it start, or are cancelled if it failed. */
+  setupEnded(): void {
+    this.drainQueue();
   }
 
   private launch(workflow: Workflow, from: { kind: 'start' } | { kind: 'resume'; index: number }): void {
@@ -484,6 +528,7 @@ export class Orchestrator {
         resumeSession: resumeId,
         resumeUsage: resumeId ? (state.sessionUsage?.[resumeId] ?? null) : null,
         budgetRemainingUsd: budget.remainingUsd(),
+        portBase: this.options.portBase?.(rec.workflow.worktreePath) ?? null,
         usage: (totals) => budget.report(totals),
         emit: (draft) => this.log.emit(workflowId, draft),
         processStarted: (pgid) => this.processes.add({ workflowId, pgid, stage: stage.name, startedAt: this.now().toISOString() }),

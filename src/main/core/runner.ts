@@ -24,6 +24,10 @@ export interface StageRun {
   signal: AbortSignal;
   /** Appends an event to the workflow (agent output, file changes, warnings). */
   emit(draft: EventDraft): Promise<WorkflowEvent>;
+  /** The worktree's first port (rule 13): SWITCHYARD_PORT_BASE, when it has a range. */
+  portBase?: number | null;
+  /** false: report no file changes (a worktree's run command). */
+  watchFiles?: boolean;
   /** Records a process group of this stage so a restart after a crash can kill it (rule 8). */
   processStarted(pgid: number): void;
   processExited(pgid: number): void;

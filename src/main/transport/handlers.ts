@@ -6,9 +6,10 @@ import { SwitchyardError } from '../../shared/errors';
 import type { Core } from '../core/createCore';
 import type { RepoApi } from '../core/repoApi';
 import type { GitHubService } from '../core/github/service';
+import { isWorktreeRunId, type WorktreeRuns } from '../core/worktree/worktreeRuns';
 
 /** What the handlers need of the core. */
-export type WireCore = Pick<Core, 'orchestrator'> & { repos?: RepoApi; github?: GitHubService };
+export type WireCore = Pick<Core, 'orchestrator'> & { repos?: RepoApi; github?: GitHubService; worktreeRuns?: WorktreeRuns };
 
 export type Handler<M extends Method> = (params: Params<M>) => Result<M> | Promise<Result<M>>;
 export type Handlers = { readonly [M in Method]: Handler<M> };
@@ -52,7 +53,8 @@ export function createHandlers(core: WireCore): Handlers {
     'workflows.cancel': (p) => orch.cancel(p.workflowId, p.reason),
     'workflows.cancelAll': (p) => orch.cancelAll(p.reason),
 
-    'events.list': (p) => orch.listEvents(p),
+    // A setup run's or run command's id reads its own log (rule 13); any other is a workflow's.
+    'events.list': (p) => (core.worktreeRuns && isWorktreeRunId(p.workflowId) ? core.worktreeRuns.listEvents(p) : orch.listEvents(p)),
 
     'settings.get': () => orch.settings(),
     'settings.set': (p) => orch.updateSettings(p),
@@ -62,5 +64,9 @@ export function createHandlers(core: WireCore): Handlers {
     'workflows.startFromIssue': (p) => github().startFromIssue(p),
     'workflows.ship': (p) => github().ship(p.workflowId, p.draft ?? false),
     'workflows.fixChecks': (p) => github().fixChecks(p),
+    'worktrees.rerunSetup': (p) => repos().rerunSetup(p.worktreePath),
+    'worktrees.runStart': (p) => repos().startRun(p.worktreePath),
+    'worktrees.runStop': (p) => repos().stopRun(p.worktreePath),
+    'worktrees.removeStale': (p) => repos().removeStale(p.repoId),
   };
 }

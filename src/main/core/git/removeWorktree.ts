@@ -70,6 +70,10 @@ export interface RemoveContext {
   activeWorkflowId(path: string): string | null;
   /** Holds the worktree so no workflow starts in it while it is removed; throws WORKTREE_CONFLICT if one is active. */
   reserveWorktree(path: string, purpose: string): () => void;
+  /** Once nothing would be lost, just before git removes it: stop what runs in it (rule 13's run command, setup). */
+  beforeRemoval?(path: string): Promise<void>;
+  /** After it is gone: free what it held (its port range). */
+  removed?(path: string): void;
 }
 
 export async function removeWorktree(ctx: RemoveContext, located: Located, force: boolean): Promise<void> {
@@ -89,13 +93,13 @@ export async function removeWorktree(ctx: RemoveContext, located: Located, force
   // happen in the same synchronous step, so nothing can slip in between.
   const release = ctx.reserveWorktree(entry.path, 'being removed');
   try {
-    await removeReserved(located, force);
+    await removeReserved(ctx, located, force);
   } finally {
     release();
   }
 }
 
-async function removeReserved(located: Located, force: boolean): Promise<void> {
+async function removeReserved(ctx: RemoveContext, located: Located, force: boolean): Promise<void> {
   const { entry, entries } = located;
   const mainDir = entries[0]!.path;
   const loss = await assessLoss(located);
@@ -115,6 +119,7 @@ async function removeReserved(located: Located, force: boolean): Promise<void> {
     }
   }
 
+  await ctx.beforeRemoval?.(entry.path);
   if (entry.locked) {
     const args = ['worktree', 'unlock', '--', entry.path];
     const r = await git(mainDir, args);
@@ -128,6 +133,7 @@ async function removeReserved(located: Located, force: boolean): Promise<void> {
   }
   // Drops this worktree's record if its folder was already gone, and any other stale record.
   await gitOk(mainDir, ['worktree', 'prune']);
+  ctx.removed?.(entry.path);
 
   if (entry.branch && (force || loss.unmergedCommits === 0)) {
     const args = ['branch', '-D', '--', entry.branch];

@@ -27,6 +27,11 @@ export class FileWatcher {
     private last: Snapshot | null,
   ) {}
 
+  /** A watcher that reports nothing (a worktree's run command: a dev server would be scanned for hours). */
+  static idle(o: FileWatcherOptions): FileWatcher {
+    return new FileWatcher(o, null, null);
+  }
+
   /** Takes the baseline. Never throws: a worktree that cannot be watched gets one warning. */
   static async start(o: FileWatcherOptions): Promise<FileWatcher> {
     const root = await gitTopLevel(o.worktree);

@@ -50,6 +50,14 @@ export async function readPipelinesFile(worktreePath: string): Promise<Record<st
 
 /** Validates the text of a pipelines file; `file` is only used in messages. */
 export function parsePipelinesText(text: string, file: string): Record<string, PipelineDef> {
+  return parseConfigText(text, file, KnownPipelinesFileSchema, 'invalid pipeline definition').pipelines;
+}
+
+/**
+ * Parses and validates a JSON config file (pipelines, setup): every problem becomes one
+ * INVALID_INPUT naming the file, the line and column, the JSON path and what is wrong.
+ */
+export function parseConfigText<S extends z.ZodType>(text: string, file: string, schema: S, what: string): z.output<S> {
   let located;
   try {
     located = parseLocatedJson(text);
@@ -61,8 +69,8 @@ export function parsePipelinesText(text: string, file: string): Record<string, P
       problems: [{ path: '', line, column, message: e.problem }],
     });
   }
-  const result = KnownPipelinesFileSchema.safeParse(located.value);
-  if (result.success) return result.data.pipelines;
+  const result = schema.safeParse(located.value);
+  if (result.success) return result.data;
   const problems: ConfigProblem[] = result.error.issues.map((issue) => {
     // An unknown key: point at it rather than at the object that holds it.
     const at = issue.code === 'unrecognized_keys' && issue.keys.length === 1 ? [...issue.path, issue.keys[0]!] : issue.path;
@@ -70,7 +78,7 @@ export function parsePipelinesText(text: string, file: string): Record<string, P
     return { path: formatJsonPath(issue.path), line: where.line, column: where.column, message: describeIssue(issue) };
   });
   const list = problems.map((p) => `line ${p.line} column ${p.column}, at ${p.path}: ${p.message}`).join('; ');
-  throw invalidInput(`${file}: ${problems.length === 1 ? 'invalid pipeline definition' : `${problems.length} problems`}: ${list}`, {
+  throw invalidInput(`${file}: ${problems.length === 1 ? what : `${problems.length} problems`}: ${list}`, {
     file,
     problems,
   });

@@ -59,16 +59,17 @@ export class ProcessExecutor implements StageExecutor {
     const start = format ? structuredArgv(stage, format, argv, r) : argv;
     if ('failed' in start) return { kind: 'failed', reason: start.failed };
     const { program, args } = start;
-    const env = buildEnv(this.options.baseEnv?.() ?? process.env, workflow.id, values);
+    const env = buildEnv(this.options.baseEnv?.() ?? process.env, workflow.id, values, r.portBase ?? null);
 
-    const watcher = await FileWatcher.start({
+    const watching = {
       worktree: workflow.worktreePath,
       agent: stage.agent,
       stage: stage.name,
       emit: r.emit,
       intervalMs: this.options.scanIntervalMs,
       notGit: () => this.firstNotGitWarning(workflow.id),
-    });
+    };
+    const watcher = r.watchFiles === false ? FileWatcher.idle(watching) : await FileWatcher.start(watching);
     if (signal.aborted) {
       watcher.stop();
       return ABORTED;

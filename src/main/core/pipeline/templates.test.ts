@@ -48,4 +48,10 @@ describe('templates', () => {
     for (const name of ['GH_TOKEN', 'GITHUB_TOKEN', 'GH_ENTERPRISE_TOKEN', 'GITHUB_ENTERPRISE_TOKEN']) expect(env[name], name).toBeUndefined();
     expect(env.PATH).toBe('/bin');
   });
+
+  it("gives the worktree's port base (rule 13), never one inherited from Switchyard's own environment", () => {
+    const values = templateValues(workflow, { plan: null, planFile: null, feedback: null });
+    expect(buildEnv({ SWITCHYARD_PORT_BASE: '3000' }, 'wf-1', values, 41_010).SWITCHYARD_PORT_BASE).toBe('41010');
+    expect(buildEnv({ SWITCHYARD_PORT_BASE: '3000' }, 'wf-1', values).SWITCHYARD_PORT_BASE).toBeUndefined();
+  });
 });

@@ -9,6 +9,9 @@ export const TEMPLATE_NAMES = ['issueId', 'title', 'description', 'prompt', 'wor
 export type TemplateName = (typeof TEMPLATE_NAMES)[number];
 export type TemplateValues = Record<TemplateName, string>;
 
+/** The first of the worktree's ports (docs/worktrees.md). */
+export const PORT_BASE_ENV = 'SWITCHYARD_PORT_BASE';
+
 /** The variables of the server that an agent must never see. */
 export const SECRET_ENV = ['SWITCHYARD_TOKEN', ...TOKEN_ENV, 'GH_ENTERPRISE_TOKEN', 'GITHUB_ENTERPRISE_TOKEN'] as const;
 
@@ -66,10 +69,13 @@ export function buildArgv(run: readonly string[], values: TemplateValues): { pro
 }
 
 /** The parent's environment without its secrets, plus the workflow marker and the SWITCHYARD_* values. */
-export function buildEnv(base: NodeJS.ProcessEnv, workflowId: string, values: TemplateValues): NodeJS.ProcessEnv {
+export function buildEnv(base: NodeJS.ProcessEnv, workflowId: string, values: TemplateValues, portBase: number | null = null): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...base };
   for (const name of SECRET_ENV) delete env[name];
   env[WORKFLOW_MARKER_ENV] = workflowId;
   for (const name of TEMPLATE_NAMES) env[ENV_NAMES[name]] = values[name];
+  // Rule 13: the worktree's 10 ports are PORT_BASE..+9; never inherited from Switchyard's own environment.
+  delete env[PORT_BASE_ENV];
+  if (portBase !== null) env[PORT_BASE_ENV] = String(portBase);
   return env;
 }

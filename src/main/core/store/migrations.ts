@@ -114,6 +114,48 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 5,
+    name: "worktrees' port ranges, setup runs and run commands with their own event logs",
+    up(db) {
+      db.exec(`
+        -- Rule 13: each worktree's 10 ports; UNIQUE(port_base) is the backstop that no two share one.
+        CREATE TABLE worktree_ports (
+          worktree_path TEXT PRIMARY KEY,
+          port_base     INTEGER NOT NULL UNIQUE,
+          assigned_at   TEXT NOT NULL,
+          -- The commit it was created at: a branch still there has done nothing, it is not "merged".
+          created_head  TEXT
+        );
+        -- A setup run or a run command's session (docs/worktrees.md): not a workflow, so it has
+        -- its own log; pgid while its process group lives, so a restart can reap it (rule 8).
+        CREATE TABLE worktree_runs (
+          id             TEXT PRIMARY KEY,
+          worktree_path  TEXT NOT NULL,
+          kind           TEXT NOT NULL CHECK (kind IN ('setup', 'run')),
+          status         TEXT NOT NULL CHECK (status IN ('running', 'completed', 'failed', 'stopped')),
+          failed_step    TEXT,
+          failure_reason TEXT,
+          pgid           INTEGER,
+          started_at     TEXT NOT NULL,
+          ended_at       TEXT
+        );
+        CREATE INDEX worktree_runs_latest ON worktree_runs(worktree_path, kind, started_at);
+        CREATE TABLE worktree_run_events (
+          workflow_id    TEXT NOT NULL REFERENCES worktree_runs(id) ON DELETE CASCADE,
+          sequence       INTEGER NOT NULL,
+          id             TEXT NOT NULL,
+          timestamp      TEXT NOT NULL,
+          agent          TEXT NOT NULL,
+          type           TEXT NOT NULL,
+          message        TEXT NOT NULL,
+          data_json      TEXT,
+          correlation_id TEXT,
+          UNIQUE (workflow_id, sequence)
+        );
+      `);
+    },
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

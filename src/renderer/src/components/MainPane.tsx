@@ -4,13 +4,18 @@ import { useApp, useRepos, useShownWorkflowId, useUi } from '../state/hooks';
 import { runAction } from '../state/runAction';
 import { HistoryView } from './HistoryView';
 import { WorkflowView } from './WorkflowView';
+import { WorktreeTools } from './WorktreeTools';
 
 export function MainPane() {
   const kind = useUi((s) => s.main.kind);
   const id = useShownWorkflowId();
   if (kind === 'history') return <HistoryView />;
-  if (id) return <WorkflowView key={id} workflowId={id} />;
-  return <EmptyState />;
+  return (
+    <>
+      <WorktreeTools />
+      {id ? <WorkflowView key={id} workflowId={id} /> : <EmptyState />}
+    </>
+  );
 }
 
 function EmptyState() {

@@ -1,11 +1,13 @@
 import { withKey } from '../lib/keymap';
 import { useApp, useRepos } from '../state/hooks';
+import { runAction } from '../state/runAction';
 import { WorktreeRow } from './WorktreeRow';
 
 export function RepoGroup({ repoId }: { repoId: string }) {
   const app = useApp();
   const repo = useRepos((s) => s.repos.find((r) => r.id === repoId));
   const paths = useRepos((s) => (s.worktrees[repoId] ?? []).map((w) => w.path).join('\n'));
+  const merged = useRepos((s) => (s.worktrees[repoId] ?? []).filter((w) => w.stale).length);
   if (!repo) return null;
   const list = paths === '' ? [] : paths.split('\n');
   const headingId = `repo-${repoId}`;
@@ -22,6 +24,20 @@ export function RepoGroup({ repoId }: { repoId: string }) {
         >
           + Worktree
         </button>
+        {merged > 0 && (
+          <button
+            type="button"
+            className="ghost small"
+            aria-label={`Remove ${merged} merged worktree${merged === 1 ? '' : 's'} of ${repo.name}`}
+            title={withKey('removeMerged', `Remove ${merged} merged, clean, idle worktree${merged === 1 ? '' : 's'}`)}
+            onClick={() => {
+              app.stores.ui.setState({ selectedPath: (app.stores.repos.getState().worktrees[repoId] ?? []).find((w) => w.stale)?.path ?? null });
+              runAction(app, 'removeMerged');
+            }}
+          >
+            Remove merged ({merged})
+          </button>
+        )}
       </div>
       <ul className="worktrees">
         {list.map((path) => (

@@ -25,6 +25,11 @@ export const ACTION_IDS = [
   'issues',
   'ship',
   'fixChecks',
+  // Rule 13: a worktree's setup, run command and hygiene.
+  'rerunSetup',
+  'toggleRun',
+  'worktreeOutput',
+  'removeMerged',
 ] as const;
 export type ActionId = (typeof ACTION_IDS)[number];
 
@@ -70,6 +75,10 @@ export const ACTIONS: readonly ActionDef[] = [
   { id: 'issues', label: 'Start from a GitHub issue', keys: ['I'], plain: ['i'] },
   { id: 'ship', label: 'Ship as a pull request', keys: ['S'], plain: ['s'] },
   { id: 'fixChecks', label: 'Send failing checks back to the agent', keys: ['F'], plain: ['f'] },
+  { id: 'rerunSetup', label: "Re-run the worktree's setup", keys: ['U'], plain: ['u'] },
+  { id: 'toggleRun', label: 'Start or stop the run command', keys: ['X'], plain: ['x'] },
+  { id: 'worktreeOutput', label: 'Show setup and run output', keys: ['L'], plain: ['l'] },
+  { id: 'removeMerged', label: 'Remove merged worktrees', keys: ['Z'], plain: ['z'] },
 ];
 
 const BY_ID = new Map(ACTIONS.map((a) => [a.id, a]));

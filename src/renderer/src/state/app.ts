@@ -8,6 +8,7 @@ import { createCommands, type Commands } from './commands';
 import { createEventsFeed, type EventsFeed } from './eventsFeed';
 import { createStores, type Stores } from './stores';
 import { PushClock, repoOfWorktree, upsertWorkflows } from './workflowsModel';
+import { createWorktreeRuns, type WorktreeRunsApi } from './worktreeRuns';
 
 export type Notifier = (text: NotificationText, onClick: () => void) => void;
 
@@ -22,6 +23,8 @@ export interface App {
   stores: Stores;
   feed: EventsFeed;
   commands: Commands;
+  /** Rule 13: worktrees' setup and run command, and their output. */
+  worktreeRuns: WorktreeRunsApi;
   /** Loads everything and starts listening; returns the function that stops. */
   start(): () => void;
 }
@@ -31,6 +34,7 @@ export function createApp(client: SwitchyardClient, options: AppOptions): App {
   const clock = new PushClock();
   const feed = createEventsFeed(client, stores.events, options.schedule);
   const commands = createCommands(client, stores, clock);
+  const worktreeRuns = createWorktreeRuns(client, stores, commands);
 
   const onWorkflow = (w: Workflow) => {
     clock.pushed(w.id);
@@ -52,6 +56,7 @@ export function createApp(client: SwitchyardClient, options: AppOptions): App {
     stores,
     feed,
     commands,
+    worktreeRuns,
     start() {
       const offs = [
         client.onConnection((state) => {

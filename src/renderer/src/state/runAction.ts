@@ -1,6 +1,6 @@
 // What each keyboard / palette action does. One function, so the key handler, the palette and
 // the buttons can never disagree.
-import type { Workflow } from '../../../shared/domain';
+import type { Workflow, Worktree } from '../../../shared/domain';
 import { isTerminal } from '../../../shared/status';
 import type { ActionId } from '../lib/keymap';
 import { toggled } from '../lib/sidebar';
@@ -16,6 +16,27 @@ function shownWorkflow(app: App): Workflow | null {
 function mainWorktree(app: App, path: string | null): boolean {
   if (!path) return false;
   return Object.values(app.stores.repos.getState().worktrees).some((l) => l.some((w) => w.path === path && w.isMain));
+}
+
+/** Rule 13's actions act on the worktree the main pane shows (else the sidebar's cursor), if linked. */
+export function toolsWorktree(app: App): Worktree | null {
+  const ui = app.stores.ui.getState();
+  const path = ui.main.kind === 'worktree' ? ui.main.path : (shownWorkflow(app)?.worktreePath ?? ui.selectedPath);
+  if (!path) return null;
+  for (const list of Object.values(app.stores.repos.getState().worktrees)) {
+    const w = list.find((x) => x.path === path);
+    if (w) return w.isMain ? null : w;
+  }
+  return null;
+}
+
+/** The repository of the shown or selected worktree, else the first one with merged worktrees. */
+function mergedRepo(app: App): string | null {
+  const { worktrees } = app.stores.repos.getState();
+  const path = app.stores.ui.getState().selectedPath;
+  const own = path ? repoOfWorktree(worktrees, path) : null;
+  if (own && worktrees[own]?.some((w) => w.stale)) return own;
+  return Object.entries(worktrees).find(([, list]) => list.some((w) => w.stale))?.[0] ?? null;
 }
 
 /** Whether an action can do something right now (the palette greys out the others). */
@@ -47,6 +68,13 @@ export function isAvailable(app: App, id: ActionId): boolean {
     case 'showChanges':
     case 'jumpToLatest':
       return w !== null;
+    case 'rerunSetup':
+      return toolsWorktree(app) !== null && toolsWorktree(app)!.setup?.status !== 'running';
+    case 'toggleRun':
+    case 'worktreeOutput':
+      return toolsWorktree(app) !== null;
+    case 'removeMerged':
+      return mergedRepo(app) !== null;
     default:
       return true;
   }
@@ -139,6 +167,42 @@ export function runAction(app: App, id: ActionId): void {
       const pr = w ? app.stores.tracker.getState().links[w.worktreePath]?.pullRequest : null;
       if (!w || pr?.checks !== 'failing') return notice(app, 'No failing check to send back: open a worktree whose pull request has failing checks.');
       void app.commands.fixChecks(w.worktreePath).catch((e) => notice(app, errorText(e), 'error'));
+      return;
+    }
+    case 'rerunSetup': {
+      const wt = toolsWorktree(app);
+      if (!wt) return notice(app, 'Open a linked worktree to re-run its setup.');
+      void app.worktreeRuns.rerunSetup(wt.path).catch((e) => notice(app, errorText(e), 'error'));
+      return;
+    }
+    case 'toggleRun': {
+      const wt = toolsWorktree(app);
+      if (!wt) return notice(app, 'Open a linked worktree to start or stop its run command.');
+      const running = wt.run?.status === 'running';
+      void (running ? app.worktreeRuns.stopRun(wt.path) : app.worktreeRuns.startRun(wt.path)).catch((e) => notice(app, errorText(e), 'error'));
+      return;
+    }
+    case 'worktreeOutput': {
+      const wt = toolsWorktree(app);
+      if (!wt) return notice(app, 'Open a linked worktree to see its setup and run output.');
+      // Closed -> the setup's output -> the run's -> closed.
+      app.worktreeRuns.store.setState((s) => ({ panel: s.panel === null ? 'setup' : s.panel === 'setup' ? 'run' : null }));
+      return;
+    }
+    case 'removeMerged': {
+      const repoId = mergedRepo(app);
+      if (!repoId) return notice(app, 'No worktree is merged, clean and idle.');
+      void app.worktreeRuns
+        .removeMerged(repoId)
+        .then((r) =>
+          notice(
+            app,
+            `Removed ${r.removed.length} merged worktree${r.removed.length === 1 ? '' : 's'}` +
+              (r.refused.length > 0 ? `; kept ${r.refused.map((x) => `${x.worktreePath} (${x.reason})`).join('; ')}` : '.'),
+            r.refused.length > 0 ? 'error' : 'info',
+          ),
+        )
+        .catch((e) => notice(app, errorText(e), 'error'));
       return;
     }
   }

@@ -1,0 +1,70 @@
+// Rule 13 in the window: a new worktree's setup fails at a named step, is re-run with its key,
+// the run command is started and stopped with its key (its output in its own tab, its port
+// reachable), and merged worktrees are removed in one step.
+import AxeBuilder from '@axe-core/playwright';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { expect, test } from './test';
+
+const PORT_SERVER = resolve(import.meta.dirname, '../test/fixtures/portServer.mjs');
+const git = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, stdio: 'pipe' });
+
+test('setup fails at a step, is re-run, the run command serves its port, merged worktrees go in one step', async ({ ui, sy, page }) => {
+  const fixed = join(sy.dir, 'fixed');
+  const check = `if (!require("fs").existsSync(${JSON.stringify(fixed)})) { console.error("prepare needs the fix"); process.exit(3) }`;
+  mkdirSync(join(sy.repo, '.switchyard'), { recursive: true });
+  writeFileSync(
+    join(sy.repo, '.switchyard/setup.json'),
+    JSON.stringify({ version: 1, steps: [{ name: 'prepare', run: [process.execPath, '-e', check] }], run: [process.execPath, PORT_SERVER] }),
+  );
+  git(sy.repo, 'add', '.switchyard/setup.json');
+  git(sy.repo, 'commit', '-q', '-m', 'setup');
+  await sy.rpc.call('settings.set', { portBase: 46_000 + (process.pid % 400) * 10 });
+
+  await ui.open();
+  await page.getByRole('button', { name: 'Create worktree in acme' }).click();
+  const create = ui.dialog('Create a worktree');
+  await create.getByLabel('Branch').fill('feature-s');
+  await create.getByRole('button', { name: 'Create worktree' }).click();
+  await expect(create).toBeHidden();
+
+  const tools = page.getByRole('region', { name: 'Worktree setup and run' });
+  await expect(tools.getByLabel('Setup status')).toHaveText('Setup: failed at step prepare');
+  await expect(tools.getByLabel('Setup failure')).toContainText('prepare needs the fix');
+  await expect(ui.worktree('feature-s')).toContainText('setup failed');
+
+  writeFileSync(fixed, '');
+  await page.keyboard.press('u');
+  await expect(tools.getByLabel('Setup status')).toHaveText('Setup: ready');
+  await expect(tools.getByRole('tabpanel', { name: 'Setup output' })).toContainText('Setup completed');
+
+  const [wt] = (await sy.rpc.call('worktrees.list', { repoId: (await sy.rpc.call('repos.list', {}))[0]!.id })).filter((w) => w.branch === 'feature-s');
+  await page.keyboard.press('x');
+  await expect(tools.getByLabel('Run status')).toHaveText('Run: running');
+  await expect(tools.getByRole('tabpanel', { name: 'Run output' })).toContainText(`listening on ${wt!.portBase}`);
+  expect(await (await fetch(`http://127.0.0.1:${wt!.portBase}/`)).text()).toBe(`ok ${wt!.path}`);
+  await expect(tools.getByRole('button', { name: 'Stop run' })).toHaveAttribute('title', 'Stop the run command (X)');
+
+  await page.setViewportSize({ width: 800, height: 600 });
+  await ui.screenshot('worktree-setup-800x600');
+  const axe = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).setLegacyMode(true).include('.wt-tools').analyze();
+  expect(axe.violations).toEqual([]);
+  await page.setViewportSize({ width: 1360, height: 820 }); // the full sidebar again (800 wide shows the rail)
+
+  await page.keyboard.press('x');
+  await expect(tools.getByLabel('Run status')).toHaveText('Run: stopped');
+  await expect(fetch(`http://127.0.0.1:${wt!.portBase}/`)).rejects.toThrow();
+
+  // Hygiene: feature-a's work is merged into main; it is offered for removal and goes with Z.
+  writeFileSync(join(sy.worktrees.a, 'done.txt'), 'shipped\n');
+  git(sy.worktrees.a, 'add', 'done.txt');
+  git(sy.worktrees.a, '-c', 'user.email=e2e@example.com', '-c', 'user.name=e2e', 'commit', '-q', '-m', 'done');
+  git(sy.repo, 'merge', '-q', 'feature-a');
+  await page.reload();
+  await expect(ui.worktree('feature-a')).toContainText('merged');
+  await expect(page.getByRole('button', { name: 'Remove 1 merged worktree of acme' })).toBeVisible();
+  await page.keyboard.press('z');
+  await expect(ui.worktree('feature-a')).toHaveCount(0);
+  await expect(ui.worktree('feature-b')).toBeVisible();
+});
