@@ -9,7 +9,7 @@ import { mkdirSync } from 'node:fs';
 import { Client } from '../../../../test/reliability/lib/client';
 import { ServerProcess } from '../../../../test/reliability/lib/serverProcess';
 import { createCore } from '../createCore';
-import { commitSetup, PORT_SERVER, setupEnded, setupWorld, waitForEvent, type SetupWorld } from './testing';
+import { commitSetup, PORT_SERVER, setupEnded, setupWorld, waitForEvent, type SetupWorld } from '../testing/worktreeFixtures';
 
 const PORT_BASE = 43_100 + (process.pid % 50) * 20;
 let w: SetupWorld;

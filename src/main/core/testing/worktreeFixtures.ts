@@ -3,9 +3,9 @@ import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createCore, type Core } from '../createCore';
-import { commitFile, sandbox, type Sandbox } from '../testing/gitFixture';
-import { InProcessExecutor } from '../testing/inProcessExecutor';
-import { STANDARD_STAGES, StaticPipelines } from '../testing/staticPipelines';
+import { commitFile, sandbox, type Sandbox } from './gitFixture';
+import { InProcessExecutor } from './inProcessExecutor';
+import { STANDARD_STAGES, StaticPipelines } from './staticPipelines';
 import type { WorkflowEvent } from '../../../shared/events';
 
 export const PORT_SERVER = resolve(import.meta.dirname, '../../../../test/fixtures/portServer.mjs');
