@@ -6,6 +6,7 @@ import { WorkflowEventSchema } from './events';
 import { DiffSchema, RepoSchema, WorkflowSchema, WorkflowStatusSchema, WorktreeSchema } from './domain';
 import { PipelineInfoSchema, PipelineNameSchema } from './pipeline';
 import { SettingsPatchSchema, SettingsSchema } from './settings';
+import { PERMISSION_MESSAGE_MAX, PermissionRuleSchema, RememberedRuleSchema } from './permissions';
 import type { MethodName } from './methods';
 
 const Path = z.string().min(1).max(4096);
@@ -76,6 +77,20 @@ export const contract = {
 
   'settings.get': { params: Empty, result: SettingsSchema },
   'settings.set': { params: SettingsPatchSchema, result: SettingsSchema },
+
+  // Tool approvals (rule 11).
+  'permissions.decide': {
+    params: z.strictObject({
+      workflowId: Id,
+      requestId: Id,
+      decision: z.enum(['allow', 'deny']),
+      remember: z.literal('repository').optional(),
+      message: Text(PERMISSION_MESSAGE_MAX).optional(),
+    }),
+    result: WorkflowSchema,
+  },
+  'permissions.rules': { params: z.strictObject({ repoId: Id }), result: z.array(RememberedRuleSchema) },
+  'permissions.forget': { params: z.strictObject({ repoId: Id, rule: PermissionRuleSchema }), result: z.array(RememberedRuleSchema) },
 } as const satisfies Record<MethodName, { params: z.ZodType; result: z.ZodType }>;
 // The zod-free name list (methods.ts) and this table have exactly the same keys.
 type _SameKeys = [keyof typeof contract] extends [MethodName] ? ([MethodName] extends [keyof typeof contract] ? true : never) : never;

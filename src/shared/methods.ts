@@ -23,6 +23,9 @@ export const METHOD_NAMES = [
   'events.list',
   'settings.get',
   'settings.set',
+  'permissions.decide',
+  'permissions.rules',
+  'permissions.forget',
 ] as const;
 export type MethodName = (typeof METHOD_NAMES)[number];
 

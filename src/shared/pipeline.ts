@@ -3,6 +3,7 @@
 // docs/pipelines.md documents every key.
 import { z } from 'zod';
 import { AgentNameSchema } from './events';
+import { StagePermissionsSchema } from './permissions';
 
 const NAME_RULE = 'letters, digits, _ . - only, starting with a letter or digit';
 const StageName = z.string().min(1).max(64).regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, NAME_RULE);
@@ -72,6 +73,8 @@ export const CommandStageSchema = z.strictObject({
   output: OutputName.optional(),
   /** Resume the CLI session of this earlier stage (where the CLI supports it). */
   continueFrom: StageName.optional(),
+  /** Tool approvals (rule 11): who answers the CLI's permission requests, and the stage's rules. */
+  permissions: StagePermissionsSchema.optional(),
 });
 
 export type ApprovalStage = z.infer<typeof ApprovalStageSchema>;

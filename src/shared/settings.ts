@@ -82,6 +82,14 @@ const FIELDS = {
     help: 'Where new worktrees are created. Beside the repository means <repo-parent>/<repo-name>.worktrees/<branch>.',
     editor: { kind: 'path', empty: 'Beside the repository' },
   }),
+  // Rule 11: a tool request nobody answers is denied after this long.
+  permissionTimeoutSeconds: field({
+    schema: z.number().int().min(10).max(7 * 24 * 3600),
+    default: 600,
+    label: 'Tool request timeout',
+    help: "A tool request of an agent that nobody answers is denied after this many seconds, so no stage waits forever.",
+    editor: { kind: 'integer', unit: 's' },
+  }),
   notifications: field({
     schema: z.boolean(),
     default: true,

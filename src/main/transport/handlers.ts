@@ -51,5 +51,9 @@ export function createHandlers(core: WireCore): Handlers {
 
     'settings.get': () => orch.settings(),
     'settings.set': (p) => orch.updateSettings(p),
+
+    'permissions.decide': (p) => orch.decidePermission(p),
+    'permissions.rules': (p) => orch.permissionRules(p.repoId),
+    'permissions.forget': (p) => orch.forgetPermissionRule(p.repoId, p.rule),
   };
 }
