@@ -84,7 +84,7 @@ const FIELDS = {
   }),
   // Rule 11: a tool request nobody answers is denied after this long.
   permissionTimeoutSeconds: field({
-    schema: z.number().int().min(10).max(7 * 24 * 3600),
+    schema: z.number().int().min(1).max(7 * 24 * 3600),
     default: 600,
     label: 'Tool request timeout',
     help: "A tool request of an agent that nobody answers is denied after this many seconds, so no stage waits forever.",

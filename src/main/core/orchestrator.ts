@@ -537,8 +537,9 @@ export class Orchestrator {
       await this.log.emit(workflowId, { agent: 'system', type: 'system_error', message: outcome.reason, data: { stage: stage.name } });
     } finally {
       signal.removeEventListener('abort', abortStage);
-      // Nothing the stage asked keeps waiting once it is over (a budget stop says why).
-      gate.close(budget.stoppedReason() ?? undefined);
+      // Nothing the stage asked keeps waiting once it is over (a budget stop says why). At
+      // shutdown they stay as a crash leaves them, for the recovery at the next start (rule 8).
+      if (!this.closing) gate.close(budget.stoppedReason() ?? undefined);
     }
     // Stopped like a cancel (its processes are gone); the workflow fails with the figures.
     const stopped = budget.stoppedReason();
