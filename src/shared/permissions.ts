@@ -3,8 +3,11 @@
 // the pending requests a workflow shows.
 import { z } from 'zod';
 
-/** `Tool` or `Tool(specifier)`; the tool name as the CLI names it (`Bash`, `mcp__srv__tool`). */
-export const PERMISSION_RULE_RE = /^[A-Za-z][A-Za-z0-9_-]{0,99}(\([^()\n]{1,1000}\))?$/;
+/**
+ * `Tool` or `Tool(specifier)`; the tool name as the CLI names it (`Bash`, `mcp__srv__tool`). As in
+ * Claude Code, the specifier runs from the first `(` to the last `)`, so it may hold parentheses.
+ */
+export const PERMISSION_RULE_RE = /^[A-Za-z][A-Za-z0-9_-]{0,99}(\(.{1,1000}\))?$/;
 export const PermissionRuleSchema = z
   .string()
   .max(1200)

@@ -125,7 +125,9 @@ export class PermissionBroker {
     let remember: { repoPath: string; rule: string } | undefined;
     if (o.remember) {
       if (!waiter.repoPath) throw invalidState(`The worktree of workflow ${workflowId} is not in a git repository: nothing to remember the rule for`, { workflowId });
-      remember = { repoPath: waiter.repoPath, rule: ruleFor(waiter.request) };
+      const rule = ruleFor(waiter.request);
+      if (!rule) throw invalidInput(`${row.summary} cannot be remembered as a rule as narrow as itself; allow it once instead`, { requestId });
+      remember = { repoPath: waiter.repoPath, rule };
     }
     const allow = decision === 'allow';
     const reason = allow ? '' : message || DENIED_BY_PERSON;

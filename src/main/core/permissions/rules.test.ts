@@ -33,6 +33,7 @@ describe('permission rules (Claude Code syntax)', () => {
 
   it('a malformed rule covers nothing; firstMatch returns the rule that matched', () => {
     expect(ruleMatches('Bash(unclosed', bash('unclosed'))).toBe(false);
+    expect(ruleMatches('Bash(a\nb)', bash('a\nb'))).toBe(false);
     expect(firstMatch(['Bash(ls)', 'Bash(npm test:*)'], bash('npm test'))).toBe('Bash(npm test:*)');
     expect(firstMatch([], bash('npm test'))).toBeNull();
   });
@@ -45,7 +46,15 @@ describe('permission rules (Claude Code syntax)', () => {
       { tool: 'mcp__x__y', input: {}, cwd: '/w' },
     ];
     expect(cases.map(ruleFor)).toEqual(['Bash(python3 make.py)', 'WebFetch(domain:example.com)', 'Write(out/a.txt)', 'mcp__x__y']);
-    for (const c of cases) expect(ruleMatches(ruleFor(c), c)).toBe(true);
-    expect(ruleMatches(ruleFor(bash('python3 make.py')), bash('python3 make.py --evil'))).toBe(false);
+    for (const c of cases) expect(ruleMatches(ruleFor(c)!, c)).toBe(true);
+    expect(ruleMatches(ruleFor(bash('python3 make.py'))!, bash('python3 make.py --evil'))).toBe(false);
+    // Parentheses stay inside the rule (the specifier runs to the last ")").
+    const node = bash(`node -e "require('fs')"`);
+    expect(ruleFor(node)).toBe(`Bash(node -e "require('fs')")`);
+    expect(ruleMatches(ruleFor(node)!, node)).toBe(true);
+    // Never a rule wider than the request: none at all where it cannot be that narrow.
+    expect(ruleFor(bash('echo a\necho b'))).toBeNull();
+    expect(ruleFor(bash('echo a:*'))).toBeNull();
+    expect(ruleFor({ tool: 'Write', input: { file_path: '/etc/passwd' }, cwd: '/w' })).toBeNull();
   });
 });

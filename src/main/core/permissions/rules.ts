@@ -78,26 +78,29 @@ export function firstMatch(rules: readonly string[], req: ToolRequest): string |
 
 /**
  * The rule "Allow always" remembers: as narrow as the request (the exact command, the host, the
- * file), so remembering one answer never allows more than was seen.
+ * file), so remembering one answer never allows more than was seen; null when no rule is that
+ * narrow (a command of several lines, a URL without a host, a path outside the worktree).
  */
-export function ruleFor(req: ToolRequest): string {
+export function ruleFor(req: ToolRequest): string | null {
   if (req.tool === 'Bash') {
     const command = field(req.input, 'command')?.trim();
-    if (command && !/[()\n]/.test(command)) return `Bash(${command})`;
+    // A prefix rule ends in ":*": an exact command that ends so would be read as one.
+    return command && !command.includes('\n') && !command.endsWith(':*') && command.length <= 1000 ? `Bash(${command})` : null;
   }
   if (req.tool === 'WebFetch') {
     try {
-      return `WebFetch(domain:${new URL(field(req.input, 'url') ?? '').hostname})`;
+      const host = new URL(field(req.input, 'url') ?? '').hostname;
+      return host ? `WebFetch(domain:${host})` : null;
     } catch {
-      // no URL: the tool
+      return null;
     }
   }
   if (FILE_TOOLS.has(req.tool)) {
     const path = field(req.input, 'file_path') ?? field(req.input, 'notebook_path');
     const rel = path && (isAbsolute(path) ? relative(req.cwd, path) : path);
-    if (rel && !rel.startsWith('..') && !/[()*?\n]/.test(rel)) return `${req.tool}(${rel})`;
+    return rel && !rel.startsWith('..') && !/[*?\n]/.test(rel) ? `${req.tool}(${rel})` : null;
   }
-  return req.tool;
+  return req.tool; // a tool without arguments a rule can name (an MCP tool): the tool itself
 }
 
 /** `*` any characters but `/`, `**` any characters. */
