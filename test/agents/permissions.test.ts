@@ -6,6 +6,7 @@ import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { WorkflowEvent } from '../../src/shared/events';
+import type { PipelineDef } from '../../src/shared/pipeline';
 import { eventsOf, markedAlive, waitForEvent } from '../../src/main/core/pipeline/testing';
 import { RepoStore } from '../../src/main/core/store/repoStore';
 import { cliRig, ensureClis, type CliRig } from './realClis';
@@ -13,18 +14,18 @@ import { cliRig, ensureClis, type CliRig } from './realClis';
 beforeAll(ensureClis, 600_000);
 
 const writeCmd = (file: string) => `node -e "require('fs').writeFileSync('${file}', 'written by ${file}')"`;
-const IMPLEMENT_ONLY = {
+const IMPLEMENT_ONLY: PipelineDef = {
   stages: [
     {
       name: 'implement',
       agent: 'developer',
       run: ['claude', '-p', 'Implement the following plan in the repository in the current directory.\n\n{prompt}', '--permission-mode', 'acceptEdits', '--output-format', 'stream-json', '--verbose'],
       output: 'claude-stream-json',
-      permissions: { ask: 'human' },
+      permissions: { ask: 'human', allow: [], deny: [] },
     },
   ],
 };
-const WITHOUT_CHANNEL = { stages: [{ ...IMPLEMENT_ONLY.stages[0]!, permissions: undefined }] };
+const WITHOUT_CHANNEL: PipelineDef = { stages: [{ ...IMPLEMENT_ONLY.stages[0]!, permissions: undefined }] };
 
 const of = (events: WorkflowEvent[], type: string) => events.filter((e) => e.type === type);
 const requestIdOf = (e: WorkflowEvent) => (e.data as { requestId: string }).requestId;

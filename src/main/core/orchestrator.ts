@@ -510,9 +510,10 @@ export class Orchestrator {
     if (!started) return null;
     signal.addEventListener('abort', abortStage, { once: true });
     const resumeId = sessionToResume(stage, state);
-    // Rule 11: remembered rules belong to the repository of the worktree, asked of git once per stage.
-    const repoPath = await resolveRepositoryRoot(rec.workflow.worktreePath).catch(() => null);
-    const gate = this.permissions.gate(started.workflow, stage, repoPath);
+    // Rule 11: remembered rules belong to the repository of the worktree, asked of git at the
+    // stage's first tool request (never before the stage starts: a cancel must find it running).
+    let repoPath: Promise<string | null> | null = null;
+    const gate = this.permissions.gate(started.workflow, stage, () => (repoPath ??= resolveRepositoryRoot(rec.workflow.worktreePath).catch(() => null)));
     let outcome: StageOutcome;
     try {
       outcome = await this.options.executor.run({

@@ -55,9 +55,10 @@ export class PermissionBroker {
   }
 
   /** The gate of one stage run; `close` denies what it left waiting (the stage ended, the budget stopped it). */
-  gate(workflow: Workflow, stage: CommandStage, repoPath: string | null): PermissionGate & { close(reason?: string): void } {
+  gate(workflow: Workflow, stage: CommandStage, repository: () => Promise<string | null>): PermissionGate & { close(reason?: string): void } {
     const options: StagePermissions = stage.permissions ?? StagePermissionsSchema.parse({});
     const mine = new Set<string>();
+    let closedWith: string | null = null;
     const answered = new Set<string>(); // tool_use ids this gate decided: not shown again from the CLI's list
     const cwd = workflow.worktreePath;
     const base = (req: ToolAsk, requestId: string) => {
@@ -69,6 +70,8 @@ export class PermissionBroker {
         if (req.toolUseId) answered.add(req.toolUseId);
         const requestId = randomUUID();
         const b = base(req, requestId);
+        const repoPath = await repository();
+        if (closedWith !== null) return { allow: false, message: closedWith }; // asked as the stage ended
         const r = { ...req, cwd };
         const denyRule = firstMatch(options.deny, r);
         if (denyRule) {
@@ -108,6 +111,7 @@ export class PermissionBroker {
         void this.note(workflow.id, permissionDeniedEvent({ id: b.requestId, ...b }, 'refused by the CLI (its permission mode does not allow it)', 'cli'));
       },
       close: (reason = STAGE_ENDED) => {
+        closedWith = reason;
         for (const id of mine) if (this.waiters.has(id)) this.deny(workflow.id, id, reason, 'stop');
       },
     };

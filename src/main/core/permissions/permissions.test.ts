@@ -166,14 +166,17 @@ describe('nothing waits forever', () => {
     h = makeHarness({ pipelines: new StaticPipelines({ default: STAGES }) });
     h.orch.updateSettings({ workflowBudgetUsd: 0.01 });
     let answer: Promise<PermissionAnswer> | null = null;
+    let spend!: () => void;
     h.executor.set('implement', (r) => {
       answer = r.permissions!.ask({ tool: 'Bash', input: { command: 'make' }, toolUseId: 't' });
       return new Promise((resolve) => {
         r.signal.addEventListener('abort', () => resolve({ kind: 'failed', reason: 'aborted' }), { once: true });
-        r.usage!({ inputTokens: 1, outputTokens: 1, cachedTokens: 0, costUsd: 0.5 });
+        spend = () => r.usage!({ inputTokens: 1, outputTokens: 1, cachedTokens: 0, costUsd: 0.5 });
       });
     });
     const w = await h.orch.start({ worktreePath: h.worktree('a'), issueId: 'I' });
+    await requested(w.id);
+    spend(); // past the budget while the request waits
     const failed = await h.waitFor(w.id, 'failed');
     expect(await answer).toEqual({ allow: false, message: failed.failureReason });
     expect(failed.failureReason).toMatch(/^budget exceeded/);
