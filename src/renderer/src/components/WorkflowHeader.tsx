@@ -17,7 +17,7 @@ export function WorkflowHeader({ workflowId }: { workflowId: string }) {
           {w.title && <span className="title">{w.title}</span>}
         </h1>
         <div className="wf-meta">
-          <StatusBadge status={w.status} />
+          <StatusBadge status={w.status} needsYou={w.pendingPermissions.length > 0} />
           <Elapsed workflowId={workflowId} />
           <UsageSummary usage={w.usage} />
           <span className="muted" title={w.worktreePath}>

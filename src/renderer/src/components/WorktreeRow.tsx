@@ -8,6 +8,7 @@ export function WorktreeRow({ repoId, path }: { repoId: string; path: string }) 
   const wt = useRepos((s) => s.worktrees[repoId]?.find((w) => w.path === path));
   const { workflowId, status, issueId, selected, opened, ref } = useWorktreeRow(path);
   const stage = useWorkflows((s) => (workflowId ? s.byId[workflowId]?.currentStage : null));
+  const needsYou = useWorkflows((s) => (workflowId ? (s.byId[workflowId]?.pendingPermissions.length ?? 0) > 0 : false));
 
   if (!wt) return null;
   const name = wt.branch ?? `${baseName(path)} (detached)`;
@@ -26,7 +27,7 @@ export function WorktreeRow({ repoId, path }: { repoId: string; path: string }) 
           {wt.dirty && <span className="tag" title="Uncommitted changes">modified</span>}
         </span>
         <span className="wt-state">
-          {status ? <StatusBadge status={status} /> : <span className="muted">No workflow</span>}
+          {status ? <StatusBadge status={status} needsYou={needsYou} /> : <span className="muted">No workflow</span>}
           {issueId && <span className="wt-issue">{issueId}</span>}
           {stage && status && !['completed', 'cancelled'].includes(status) && <span className="wt-stage">{stage}</span>}
         </span>

@@ -14,6 +14,9 @@ export const STATUS_LABEL: Readonly<Record<WorkflowStatus, string>> = {
   cancelled: 'Cancelled',
 };
 
+/** A running workflow whose agent waits for a tool request to be answered (rule 11). */
+export const NEEDS_YOU = 'Needs you';
+
 /** A mark per status, for places too narrow for the words (the sidebar rail); the words go in its label. */
 export const STATUS_MARK: Readonly<Record<WorkflowStatus, string>> = {
   queued: '⋯',

@@ -21,6 +21,10 @@ export const ACTION_IDS = [
   'removeWorktree',
   'toggleSidebar',
   'settings',
+  // Tool approvals (rule 11): the oldest waiting tool request of the open workflow.
+  'allowTool',
+  'allowToolAlways',
+  'denyTool',
 ] as const;
 export type ActionId = (typeof ACTION_IDS)[number];
 
@@ -63,6 +67,9 @@ export const ACTIONS: readonly ActionDef[] = [
   { id: 'removeWorktree', label: 'Remove the selected worktree', keys: ['Delete'], plain: ['Delete'] },
   { id: 'toggleSidebar', label: 'Collapse or expand the sidebar', keys: ['B'], plain: ['b'] },
   { id: 'settings', label: 'Settings', keys: [','], plain: [','] },
+  { id: 'allowTool', label: 'Allow the tool request', keys: ['Y'], plain: ['y'] },
+  { id: 'allowToolAlways', label: 'Allow always for this repository', keys: ['Shift+Y'], plain: ['Y'] },
+  { id: 'denyTool', label: 'Deny the tool request', keys: ['X'], plain: ['x'] },
 ];
 
 const BY_ID = new Map(ACTIONS.map((a) => [a.id, a]));

@@ -40,7 +40,8 @@ export type Dialog =
   | { kind: 'removeWorktree'; worktreePath: string }
   | { kind: 'palette' }
   | { kind: 'help' }
-  | { kind: 'settings' };
+  | { kind: 'settings' }
+  | { kind: 'denyTool'; workflowId: string; requestId: string };
 
 export type MainView =
   | { kind: 'none' }

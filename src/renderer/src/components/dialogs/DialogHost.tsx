@@ -3,6 +3,7 @@ import { AddRepositoryDialog } from './AddRepositoryDialog';
 import { CancelDialog } from './CancelDialog';
 import { CommandPalette } from './CommandPalette';
 import { CreateWorktreeDialog } from './CreateWorktreeDialog';
+import { DenyToolDialog } from './DenyToolDialog';
 import { HelpOverlay } from './HelpOverlay';
 import { RejectDialog } from './RejectDialog';
 import { RemoveWorktreeDialog } from './RemoveWorktreeDialog';
@@ -34,5 +35,7 @@ export function DialogHost() {
       return <HelpOverlay onClose={close} />;
     case 'settings':
       return <SettingsDialog onClose={close} />;
+    case 'denyTool':
+      return <DenyToolDialog workflowId={dialog.workflowId} requestId={dialog.requestId} onClose={close} />;
   }
 }
