@@ -1,0 +1,65 @@
+// Tool approvals in the window (rule 11): an agent (e2e/fixtures/claude-asks.mjs, speaking Claude
+// Code's stdio permission protocol) asks before two Bash commands; the request shows with its
+// command, "Needs you" shows in the header, the sidebar and the status bar, and it is answered by
+// mouse (Allow) and by key (X, a message, Ctrl+Enter); axe-clean at 800×600.
+import AxeBuilder from '@axe-core/playwright';
+import { expect, test } from './test';
+
+test('a pending tool request: shown, answered by mouse and by key, at 800×600, axe-clean', async ({ ui, sy, page }) => {
+  await ui.open();
+  await ui.start('feature-a', 'T-1', { pipeline: 'asks' });
+  const panel = page.getByRole('region', { name: 'Tool requests' });
+  await expect(panel.locator('.tool-request')).toHaveCount(1);
+  await expect(panel).toContainText('Bash: npm test');
+  await expect(ui.status).toHaveText('Needs you');
+  await expect(ui.worktree('feature-a')).toContainText('Needs you');
+  await expect(page.getByTestId('needs-you-count')).toHaveText('1 needs you (tool request)');
+  // Every action says its key.
+  await expect(panel.getByRole('button', { name: 'Allow', exact: true })).toHaveAttribute('title', 'Allow once (Y)');
+  await expect(panel.getByRole('button', { name: 'Allow always for this repository' })).toHaveAttribute('title', /\(Shift\+Y\)$/);
+  await expect(panel.getByRole('button', { name: 'Deny…' })).toHaveAttribute('title', /\(X\)$/);
+  // The same request, as the core has it (a second window would see it at once).
+  const [w] = await sy.rpc.call('workflows.active', {});
+  expect(w!.pendingPermissions.map((p) => p.summary)).toEqual(['Bash: npm test']);
+
+  await panel.getByRole('button', { name: 'Allow', exact: true }).click();
+  await expect(panel).toContainText('Bash: make deploy');
+
+  await page.setViewportSize({ width: 800, height: 600 });
+  await expect(panel).toBeVisible();
+  const axe = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).setLegacyMode(true).analyze();
+  expect(axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id)).toEqual([]);
+  await ui.screenshot('tool-request-800x600');
+
+  // By key: X opens the deny dialog for the oldest request; the message goes to the agent.
+  await page.keyboard.press('x');
+  const dialog = ui.dialog('Deny the tool request');
+  await expect(dialog).toContainText('Bash: make deploy');
+  await dialog.getByLabel('Message for the agent (optional)').fill('not from here');
+  await page.keyboard.press('Control+Enter');
+  await expect(ui.status).toHaveText('Completed');
+  await expect(panel).toHaveCount(0);
+  await expect(page.getByTestId('needs-you-count')).toHaveCount(0);
+  await expect(ui.stream).toContainText('Denied Bash: make deploy: not from here');
+  await expect(ui.stream).toContainText('Allowed Bash: npm test');
+});
+
+test('the keys act on the oldest request: Y allows, and help and the palette list the three actions', async ({ ui, page }) => {
+  await ui.open();
+  await ui.start('feature-a', 'T-2', { pipeline: 'asks' });
+  const panel = page.getByRole('region', { name: 'Tool requests' });
+  await expect(panel).toContainText('Bash: npm test');
+  await page.keyboard.press('?');
+  const help = page.getByRole('dialog', { name: /Keyboard shortcuts/ });
+  await expect(help).toContainText('Allow the tool request');
+  await expect(help).toContainText('Allow always for this repository');
+  await expect(help).toContainText('Deny the tool request');
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('y');
+  await expect(panel).toContainText('Bash: make deploy');
+  await page.keyboard.press('Control+k');
+  await page.keyboard.type('deny the tool');
+  await page.keyboard.press('Enter');
+  await ui.dialog('Deny the tool request').getByRole('button', { name: 'Deny', exact: true }).click();
+  await expect(ui.status).toHaveText('Completed');
+});
