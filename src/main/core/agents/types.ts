@@ -35,6 +35,11 @@ export interface StreamFormat {
   capSpend?(argv: Argv, remainingUsd: number): Argv;
   /** Rule 11: how the CLI asks before a tool runs, over its own stdin and stdout. Absent: it cannot ask. */
   permissions?: PermissionChannel;
+  /**
+   * For a CLI that cannot ask: the sandbox a stage's argv runs it in (`read-only`,
+   * `workspace-write`), shown with the stage so the person knows what it may do.
+   */
+  sandbox?(args: readonly string[]): string;
 }
 
 /**

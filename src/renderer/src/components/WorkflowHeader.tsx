@@ -1,4 +1,5 @@
-import { useUi, useWorkflow } from '../state/hooks';
+import { sandboxOf } from '../lib/format';
+import { useEvents, useUi, useWorkflow } from '../state/hooks';
 import { isTerminal } from '../../../shared/status';
 import { Elapsed } from './Elapsed';
 import { StageStepper } from './StageStepper';
@@ -7,6 +8,8 @@ import { UsageSummary } from './UsageSummary';
 
 export function WorkflowHeader({ workflowId }: { workflowId: string }) {
   const w = useWorkflow(workflowId);
+  const stage = w && !isTerminal(w.status) ? w.currentStage : null;
+  const sandbox = useEvents((s) => sandboxOf(s.logs[workflowId]?.events, stage));
   const fromHistory = useUi((s) => s.main.kind === 'workflow');
   if (!w) return null;
   return (
@@ -24,6 +27,11 @@ export function WorkflowHeader({ workflowId }: { workflowId: string }) {
             {w.worktreeName} · {w.pipeline.name}
           </span>
           {fromHistory && isTerminal(w.status) && <span className="tag">read-only</span>}
+          {sandbox && (
+            <span className="tag" data-testid="stage-sandbox" title={`Stage ${stage ?? ''} runs in the ${sandbox} sandbox of its CLI, which cannot ask before a tool runs`}>
+              sandbox: {sandbox}
+            </span>
+          )}
         </div>
       </div>
       <StageStepper workflowId={workflowId} />
