@@ -22,8 +22,13 @@ test('a pending tool request: shown, answered by mouse and by key, at 800×600, 
   const [w] = await sy.rpc.call('workflows.active', {});
   expect(w!.pendingPermissions.map((p) => p.summary)).toEqual(['Bash: npm test']);
 
+  // The event row of the request shows it too, with the same answers while it waits.
+  const row = ui.stream.locator('.ev-permission_requested').filter({ hasText: 'Bash: npm test' });
+  await expect(row.getByRole('button', { name: 'Allow always' })).toBeVisible();
+
   await panel.getByRole('button', { name: 'Allow', exact: true }).click();
   await expect(panel).toContainText('Bash: make deploy');
+  await expect(row.getByRole('button')).toHaveCount(0);
 
   await page.setViewportSize({ width: 800, height: 600 });
   await expect(panel).toBeVisible();
@@ -44,7 +49,7 @@ test('a pending tool request: shown, answered by mouse and by key, at 800×600, 
   await expect(ui.stream).toContainText('Allowed Bash: npm test');
 });
 
-test('the keys act on the oldest request: Y allows, and help and the palette list the three actions', async ({ ui, page }) => {
+test('keys act on the oldest request (Y, the palette); "Allow always" from the event row; the rule is listed and forgotten in the settings', async ({ ui, page }) => {
   await ui.open();
   await ui.start('feature-a', 'T-2', { pipeline: 'asks' });
   const panel = page.getByRole('region', { name: 'Tool requests' });
@@ -60,6 +65,17 @@ test('the keys act on the oldest request: Y allows, and help and the palette lis
   await page.keyboard.press('Control+k');
   await page.keyboard.type('deny the tool');
   await page.keyboard.press('Enter');
-  await ui.dialog('Deny the tool request').getByRole('button', { name: 'Deny', exact: true }).click();
+  const deny = ui.dialog('Deny the tool request');
+  await expect(deny).toContainText('Bash: make deploy');
+  await deny.getByRole('button', { name: 'Back' }).click();
+  await ui.stream.locator('.ev-permission_requested').filter({ hasText: 'Bash: make deploy' }).getByRole('button', { name: 'Allow always' }).click();
   await expect(ui.status).toHaveText('Completed');
+  await expect(ui.stream).toContainText('Allowed Bash: make deploy (remembered for the repository as Bash(make deploy))');
+
+  await page.keyboard.press(',');
+  const rules = ui.dialog('Settings').getByRole('region', { name: 'Remembered tool rules' });
+  await expect(rules.locator('code')).toHaveText(['Bash(make deploy)']);
+  await rules.getByRole('button', { name: /^Forget Bash\(make deploy\)/ }).click();
+  await expect(rules.locator('code')).toHaveCount(0);
+  await expect(rules).toContainText('None yet');
 });

@@ -2,6 +2,7 @@ import { memo } from 'react';
 import type { WorkflowEvent } from '../../../shared/events';
 import { formatClock } from '../lib/format';
 import { agentEventBody } from './AgentEventBody';
+import { PermissionRowActions } from './PermissionPanel';
 
 const TONE: Partial<Record<WorkflowEvent['type'], string>> = {
   workflow_completed: 'good',
@@ -18,6 +19,9 @@ const TONE: Partial<Record<WorkflowEvent['type'], string>> = {
   file_created: 'file',
   file_modified: 'file',
   file_deleted: 'file',
+  permission_requested: 'warn',
+  permission_granted: 'good',
+  permission_denied: 'bad',
 };
 
 /** One event: sequence, time, agent, type and the message (agent output monospaced; agent activity in AgentEventBody). */
@@ -30,7 +34,17 @@ export const EventRow = memo(function EventRow({ event }: { event: WorkflowEvent
       <time className="ev-time" dateTime={event.timestamp}>{formatClock(event.timestamp)}</time>
       <span className="ev-agent">{event.agent}</span>
       <span className={`ev-type t-${TONE[event.type] ?? 'plain'}`}>{event.type.replace(/_/g, ' ')}</span>
-      {body ?? (output ? <pre className="ev-msg ev-out">{event.message}</pre> : <span className="ev-msg">{event.message}</span>)}
+      {body ??
+        (output ? (
+          <pre className="ev-msg ev-out">{event.message}</pre>
+        ) : event.type === 'permission_requested' ? (
+          <span className="ev-msg">
+            {event.message}
+            <PermissionRowActions event={event} />
+          </span>
+        ) : (
+          <span className="ev-msg">{event.message}</span>
+        ))}
     </>
   );
 });

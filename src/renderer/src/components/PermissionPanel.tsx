@@ -2,6 +2,7 @@
 // with its tool, the command or path, and Allow / Allow always for this repository / Deny. The
 // keys (Y, Shift+Y, X) act on the first one.
 import { useShallow } from 'zustand/react/shallow';
+import type { WorkflowEvent } from '../../../shared/events';
 import type { PendingPermission } from '../../../shared/permissions';
 import { withKey } from '../lib/keymap';
 import { useApp, useWorkflows } from '../state/hooks';
@@ -50,5 +51,28 @@ export function PermissionPanel({ workflowId }: { workflowId: string }) {
         })}
       </ol>
     </section>
+  );
+}
+
+/** In the event row of a request that still waits: the same three answers (rule 11). */
+export function PermissionRowActions({ event }: { event: WorkflowEvent }) {
+  const app = useApp();
+  const requestId = typeof event.data?.requestId === 'string' ? event.data.requestId : null;
+  const waiting = useWorkflows((s) => requestId !== null && (s.byId[event.workflowId]?.pendingPermissions.some((p) => p.requestId === requestId) ?? false));
+  if (!waiting || requestId === null) return null;
+  const workflowId = event.workflowId;
+  const fail = (e: unknown) => app.stores.ui.setState({ notice: { text: errorText(e), tone: 'error' } });
+  return (
+    <span className="ev-actions">
+      <button type="button" className="small primary" title="Allow once" onClick={() => void app.commands.decidePermission({ workflowId, requestId, decision: 'allow' }).catch(fail)}>
+        Allow
+      </button>
+      <button type="button" className="small" title="Allow now and remember the rule for this repository" onClick={() => void app.commands.decidePermission({ workflowId, requestId, decision: 'allow', remember: 'repository' }).catch(fail)}>
+        Allow always
+      </button>
+      <button type="button" className="small danger" title="Deny, with a message for the agent" onClick={() => app.stores.ui.setState({ dialog: { kind: 'denyTool', workflowId, requestId } })}>
+        Deny…
+      </button>
+    </span>
   );
 }
