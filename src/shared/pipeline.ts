@@ -27,6 +27,8 @@ const OutputName = z.string().min(1).max(64).regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$
 export interface OutputFormats {
   known: readonly string[];
   resumable: readonly string[];
+  /** Those whose CLI can ask before a tool runs (a stage's `permissions`, rule 11); absent: not checked. */
+  asking?: readonly string[];
 }
 
 /** A budget in US dollars (settings `workflowBudgetUsd`, a pipeline's `budgetUsd`). */
@@ -131,6 +133,13 @@ function checkStages(stages: Stage[], ctx: z.RefinementCtx, formats: OutputForma
       return;
     }
     if (stage.continueFrom !== undefined) checkContinueFrom(stages, i, stage, ctx, formats);
+    if (formats?.asking && stage.permissions !== undefined && !formats.asking.includes(stage.output ?? 'text')) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [i, 'permissions'],
+        message: `its CLI cannot ask before a tool runs (output ${stage.output ?? 'text'}); permissions need the output of one that can: ${formats.asking.join(', ')}`,
+      });
+    }
   });
   if (!stages.some((s) => !isApprovalStage(s))) {
     ctx.addIssue({ code: 'custom', path: [], message: 'a pipeline needs at least one stage that runs something' });
