@@ -370,6 +370,7 @@ export class Orchestrator {
     }
     for (const run of this.runs.values()) run.abort.abort();
     await Promise.allSettled([...this.runs.values()].map((r) => r.done));
+    this.permissions.shutdown();
     this.log.close();
     this.closed = true;
     await this.storage.close();

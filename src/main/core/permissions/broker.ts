@@ -90,7 +90,7 @@ export class PermissionBroker {
         }
         return new Promise<PermissionAnswer>((resolve) => {
           const timeout = this.deps.timeoutSeconds();
-          const timer = setTimeout(() => this.deny(workflow.id, requestId, `no answer within ${timeout} s`, 'timeout'), timeout * 1000);
+          const timer = setTimeout(() => this.denySafely(workflow.id, requestId, `no answer within ${timeout} s`, 'timeout'), timeout * 1000);
           this.waiters.set(requestId, { workflowId: workflow.id, repoPath, request: r, resolve, timer });
           mine.add(requestId);
           const input = truncateValue(req.input ?? null);
@@ -112,7 +112,7 @@ export class PermissionBroker {
       },
       close: (reason = STAGE_ENDED) => {
         closedWith = reason;
-        for (const id of mine) if (this.waiters.has(id)) this.deny(workflow.id, id, reason, 'stop');
+        for (const id of mine) if (this.waiters.has(id)) this.denySafely(workflow.id, id, reason, 'stop');
       },
     };
   }
@@ -158,6 +158,26 @@ export class PermissionBroker {
     let n = 0;
     for (const id of byWorkflow) n += this.deps.transitions().denyOpenPermissions(id, RESTART_REASON, 'restart').length;
     return n;
+  }
+
+  /**
+   * The orchestrator closes: the timers stop (a request still waiting stays pending in the
+   * database, as after a crash, and the next start denies it).
+   */
+  shutdown(): void {
+    for (const w of this.waiters.values()) clearTimeout(w.timer);
+    this.waiters.clear();
+  }
+
+  /** From a timer: a storage error must not escape as an uncaught exception; the stage still gets its denial. */
+  private denySafely(workflowId: string, requestId: string, reason: string, by: string): void {
+    try {
+      this.deny(workflowId, requestId, reason, by);
+    } catch (e) {
+      console.error('switchyard: could not record a timed-out tool request', e);
+      this.waiters.get(requestId)?.resolve({ allow: false, message: reason });
+      this.waiters.delete(requestId);
+    }
   }
 
   private deny(workflowId: string, requestId: string, reason: string, by: string): void {

@@ -196,7 +196,7 @@ describe('nothing waits forever', () => {
     asking(['python3 make.py']);
     const w = await h.orch.start({ worktreePath: h.worktree('a'), issueId: 'I' });
     const { requestId } = (await requested(w.id)).data as { requestId: string };
-    await h.orch.close({ cancelRunning: false }); // as a crash leaves it
+    await h.orch.close({ cancelRunning: false }); // as a crash leaves it: the request stays pending
     const orch = h.reopen();
     const after = orch.get(w.id);
     expect(after.status).toBe('failed');
