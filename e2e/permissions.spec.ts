@@ -3,7 +3,7 @@
 // command, "Needs you" shows in the header, the sidebar and the status bar, and it is answered by
 // mouse (Allow) and by key (X, a message, Ctrl+Enter); axe-clean at 800×600.
 import AxeBuilder from '@axe-core/playwright';
-import { expect, test } from './test';
+import { Ui, expect, test } from './test';
 
 test('a pending tool request: shown, answered by mouse and by key, at 800×600, axe-clean', async ({ ui, sy, page }) => {
   await ui.open();
@@ -18,9 +18,17 @@ test('a pending tool request: shown, answered by mouse and by key, at 800×600, 
   await expect(panel.getByRole('button', { name: 'Allow', exact: true })).toHaveAttribute('title', 'Allow once (Y)');
   await expect(panel.getByRole('button', { name: 'Allow always for this repository' })).toHaveAttribute('title', /\(Shift\+Y\)$/);
   await expect(panel.getByRole('button', { name: 'Deny…' })).toHaveAttribute('title', /\(X\)$/);
-  // The same request, as the core has it (a second window would see it at once).
+  // The same request, as the core has it; a second window shows it at once, and it survives a reload.
   const [w] = await sy.rpc.call('workflows.active', {});
   expect(w!.pendingPermissions.map((p) => p.summary)).toEqual(['Bash: npm test']);
+  const second = new Ui(await page.context().newPage(), sy);
+  await second.open();
+  await second.worktree('feature-a').click();
+  await expect(second.page.getByRole('region', { name: 'Tool requests' })).toContainText('Bash: npm test');
+  await second.page.close();
+  await page.reload();
+  await ui.worktree('feature-a').click();
+  await expect(panel).toContainText('Bash: npm test');
 
   // The event row of the request shows it too, with the same answers while it waits.
   const row = ui.stream.locator('.ev-permission_requested').filter({ hasText: 'Bash: npm test' });
