@@ -69,7 +69,7 @@ function pipelines(dir: string, marker: string) {
           {
             name: 'implement',
             agent: 'developer',
-            run: [node, join(root, 'e2e/fixtures/claude-asks.mjs'), '-p', 'implement {issueId}', '--ask', 'npm test', '--ask', 'make deploy'],
+            run: [node, join(agents, 'claude-asks.mjs'), '-p', 'implement {issueId}', '--ask', 'npm test', '--ask', 'make deploy'],
             output: 'claude-stream-json',
             permissions: { ask: 'human' },
           },

@@ -1,4 +1,4 @@
-// Tool approvals in the window (rule 11): an agent (e2e/fixtures/claude-asks.mjs, speaking Claude
+// Tool approvals in the window (rule 11): an agent (test/fixtures/agents/claude-asks.mjs, speaking Claude
 // Code's stdio permission protocol) asks before two Bash commands; the request shows with its
 // command, "Needs you" shows in the header, the sidebar and the status bar, and it is answered by
 // mouse (Allow) and by key (X, a message, Ctrl+Enter); axe-clean at 800×600.

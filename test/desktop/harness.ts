@@ -227,7 +227,7 @@ export function makeRepo(dir: string): void {
           {
             name: 'work',
             agent: 'developer',
-            run: [node, resolve(import.meta.dirname, '../../e2e/fixtures/claude-asks.mjs'), '-p', 'test it', '--ask', 'npm test'],
+            run: [node, resolve(import.meta.dirname, '../fixtures/agents/claude-asks.mjs'), '-p', 'test it', '--ask', 'npm test'],
             output: 'claude-stream-json',
             permissions: { ask: 'human' },
           },
