@@ -94,14 +94,21 @@ export class PermissionBroker {
           this.waiters.set(requestId, { workflowId: workflow.id, repoPath, request: r, resolve, timer });
           mine.add(requestId);
           const input = truncateValue(req.input ?? null);
-          const ok = this.deps.transitions().requestPermission(
-            { id: requestId, workflowId: workflow.id, stage: stage.name, tool: req.tool, toolUseId: req.toolUseId, summary: b.summary, input, createdAt: this.deps.now().toISOString() },
-            { agent: stage.agent, type: 'permission_requested', message: `Asks to run ${b.summary}`, data: { ...b, input, toolUseId: req.toolUseId } },
-          );
+          let ok: boolean;
+          try {
+            ok = this.deps.transitions().requestPermission(
+              { id: requestId, workflowId: workflow.id, stage: stage.name, tool: req.tool, toolUseId: req.toolUseId, summary: b.summary, input, createdAt: this.deps.now().toISOString() },
+              { agent: stage.agent, type: 'permission_requested', message: `Asks to run ${b.summary}`, data: { ...b, input, toolUseId: req.toolUseId } },
+            );
+          } catch (e) {
+            // Not recorded (the disk refused): nothing waits; the agent is denied with the reason.
+            ok = false;
+            console.error('switchyard: could not record a tool request', e);
+          }
           if (!ok) {
             this.waiters.delete(requestId);
             clearTimeout(timer);
-            resolve({ allow: false, message: 'Denied: the workflow is no longer running' });
+            resolve({ allow: false, message: 'Denied: the request could not be put to a person (the workflow is no longer running, or it could not be recorded)' });
           }
         });
       },
