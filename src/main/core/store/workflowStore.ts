@@ -138,7 +138,7 @@ type MutableRow = Pick<
   | 'cost_usd'
 >;
 
-function withChanges(rec: WorkflowRecord, row: MutableRow, pendingOf: PendingOf): WorkflowRecord {
+function withChanges(rec: WorkflowRecord, row: MutableRow): WorkflowRecord {
   return {
     n: rec.n,
     stageIndex: row.stage_index,
@@ -151,7 +151,10 @@ function withChanges(rec: WorkflowRecord, row: MutableRow, pendingOf: PendingOf)
       completedAt: row.completed_at,
       failureReason: row.failure_reason,
       usage: { inputTokens: row.input_tokens, outputTokens: row.output_tokens, cachedTokens: row.cached_tokens, costUsd: row.cost_usd },
-      pendingPermissions: pendingOf(rec.workflow.id, row.status),
+      // A transition always changes the status, and requests exist only while in_progress (made
+      // there, denied in the commit that leaves it): a row that moved has none. No query on the
+      // hot path of approve and the stage transitions.
+      pendingPermissions: [],
     },
   };
 }
@@ -310,7 +313,7 @@ export class WorkflowStore {
       changes.failureReason ?? null,
       id,
     ) as MutableRow | undefined;
-    return row ? withChanges(rec, row, this.pendingOf) : null;
+    return row ? withChanges(rec, row) : null;
   }
 
   /** Records pipeline progress without a status change; only while the status is still `status`. */
