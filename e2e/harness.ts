@@ -63,6 +63,18 @@ function pipelines(dir: string, marker: string) {
           },
         ],
       },
+      asks: {
+        description: 'an agent that asks before two Bash commands (rule 11)',
+        stages: [
+          {
+            name: 'implement',
+            agent: 'developer',
+            run: [node, join(agents, 'claude-asks.mjs'), '-p', 'implement {issueId}', '--ask', 'npm test', '--ask', 'make deploy'],
+            output: 'claude-stream-json',
+            permissions: { ask: 'human' },
+          },
+        ],
+      },
       ticker: {
         description: 'steady output',
         stages: [{ name: 'stream', agent: 'developer', run: [node, join(root, 'e2e/fixtures/ticker.mjs'), '--count', '150', '--every', '15'] }],

@@ -40,11 +40,11 @@ test('setup fails at a step, is re-run, the run command serves its port, merged 
   await expect(tools.getByRole('tabpanel', { name: 'Setup output' })).toContainText('Setup completed');
 
   const [wt] = (await sy.rpc.call('worktrees.list', { repoId: (await sy.rpc.call('repos.list', {}))[0]!.id })).filter((w) => w.branch === 'feature-s');
-  await page.keyboard.press('x');
+  await page.keyboard.press('p');
   await expect(tools.getByLabel('Run status')).toHaveText('Run: running');
   await expect(tools.getByRole('tabpanel', { name: 'Run output' })).toContainText(`listening on ${wt!.portBase}`);
   expect(await (await fetch(`http://127.0.0.1:${wt!.portBase}/`)).text()).toBe(`ok ${wt!.path}`);
-  await expect(tools.getByRole('button', { name: 'Stop run' })).toHaveAttribute('title', 'Stop the run command (X)');
+  await expect(tools.getByRole('button', { name: 'Stop run' })).toHaveAttribute('title', 'Stop the run command (P)');
 
   await page.setViewportSize({ width: 800, height: 600 });
   await ui.screenshot('worktree-setup-800x600');
@@ -52,7 +52,7 @@ test('setup fails at a step, is re-run, the run command serves its port, merged 
   expect(axe.violations).toEqual([]);
   await page.setViewportSize({ width: 1360, height: 820 }); // the full sidebar again (800 wide shows the rail)
 
-  await page.keyboard.press('x');
+  await page.keyboard.press('p');
   await expect(tools.getByLabel('Run status')).toHaveText('Run: stopped');
   await expect(fetch(`http://127.0.0.1:${wt!.portBase}/`)).rejects.toThrow();
 

@@ -7,6 +7,7 @@ import { DiffSchema, RepoSchema, WorkflowSchema, WorkflowStatusSchema, WorktreeR
 import { PipelineInfoSchema, PipelineNameSchema } from './pipeline';
 import { IssueSchema, TrackerLinkSchema } from './github';
 import { SettingsPatchSchema, SettingsSchema } from './settings';
+import { PERMISSION_MESSAGE_MAX, PermissionRuleSchema, RememberedRuleSchema } from './permissions';
 import type { MethodName } from './methods';
 
 const Path = z.string().min(1).max(4096);
@@ -104,6 +105,19 @@ export const contract = {
     params: z.strictObject({ repoId: Id }),
     result: z.object({ removed: z.array(z.string()), refused: z.array(z.object({ worktreePath: z.string(), reason: z.string() })) }),
   },
+  // Tool approvals (rule 11).
+  'permissions.decide': {
+    params: z.strictObject({
+      workflowId: Id,
+      requestId: Id,
+      decision: z.enum(['allow', 'deny']),
+      remember: z.literal('repository').optional(),
+      message: Text(PERMISSION_MESSAGE_MAX).optional(),
+    }),
+    result: WorkflowSchema,
+  },
+  'permissions.rules': { params: z.strictObject({ repoId: Id }), result: z.array(RememberedRuleSchema) },
+  'permissions.forget': { params: z.strictObject({ repoId: Id, rule: PermissionRuleSchema }), result: z.array(RememberedRuleSchema) },
 } as const satisfies Record<MethodName, { params: z.ZodType; result: z.ZodType }>;
 // The zod-free name list (methods.ts) and this table have exactly the same keys.
 type _SameKeys = [keyof typeof contract] extends [MethodName] ? ([MethodName] extends [keyof typeof contract] ? true : never) : never;

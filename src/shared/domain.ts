@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { WORKFLOW_STATUSES } from './status';
 import { PipelineSchema } from './pipeline';
 import { UsageSchema } from './events';
+import { PendingPermissionSchema } from './permissions';
 
 export const WorkflowStatusSchema = z.enum(WORKFLOW_STATUSES);
 
@@ -22,6 +23,8 @@ export const WorkflowSchema = z.object({
   failureReason: z.string().nullable(),
   /** Totals over all its stages (docs/design.md §3, "Usage and money"). */
   usage: UsageSchema,
+  /** Tool requests waiting for the person, oldest first (rule 11); empty unless in_progress. */
+  pendingPermissions: z.array(PendingPermissionSchema),
 });
 export type Workflow = z.infer<typeof WorkflowSchema>;
 

@@ -33,6 +33,10 @@ export const EVENT_TYPES = [
   'setup_started',
   'setup_completed',
   'setup_failed',
+  // Tool approvals (rule 11):
+  'permission_requested',
+  'permission_granted',
+  'permission_denied',
 ] as const;
 export const EventTypeSchema = z.enum(EVENT_TYPES);
 export type EventType = z.infer<typeof EventTypeSchema>;
@@ -85,3 +89,12 @@ export interface ToolResultData {
 }
 /** `data` of a `usage` event: the stage's totals so far. */
 export type UsageData = Usage;
+
+/** `data` of `permission_requested`; `permission_granted` / `permission_denied` carry `requestId`, `tool`, `rule` (null when a person or a stop decided) and `by`. */
+export interface PermissionRequestedData {
+  requestId: string;
+  stage: string;
+  tool: string;
+  summary: string;
+  input: unknown;
+}

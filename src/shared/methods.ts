@@ -34,6 +34,9 @@ export const METHOD_NAMES = [
   'worktrees.runStart',
   'worktrees.runStop',
   'worktrees.removeStale',
+  'permissions.decide',
+  'permissions.rules',
+  'permissions.forget',
 ] as const;
 export type MethodName = (typeof METHOD_NAMES)[number];
 

@@ -3,6 +3,7 @@
 // docs/pipelines.md documents every key.
 import { z } from 'zod';
 import { AgentNameSchema } from './events';
+import { StagePermissionsSchema } from './permissions';
 
 const NAME_RULE = 'letters, digits, _ . - only, starting with a letter or digit';
 const StageName = z.string().min(1).max(64).regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, NAME_RULE);
@@ -26,6 +27,8 @@ const OutputName = z.string().min(1).max(64).regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$
 export interface OutputFormats {
   known: readonly string[];
   resumable: readonly string[];
+  /** Those whose CLI can ask before a tool runs (a stage's `permissions`, rule 11); absent: not checked. */
+  asking?: readonly string[];
 }
 
 /** A budget in US dollars (settings `workflowBudgetUsd`, a pipeline's `budgetUsd`). */
@@ -72,6 +75,8 @@ export const CommandStageSchema = z.strictObject({
   output: OutputName.optional(),
   /** Resume the CLI session of this earlier stage (where the CLI supports it). */
   continueFrom: StageName.optional(),
+  /** Tool approvals (rule 11): who answers the CLI's permission requests, and the stage's rules. */
+  permissions: StagePermissionsSchema.optional(),
 });
 
 export type ApprovalStage = z.infer<typeof ApprovalStageSchema>;
@@ -128,6 +133,13 @@ function checkStages(stages: Stage[], ctx: z.RefinementCtx, formats: OutputForma
       return;
     }
     if (stage.continueFrom !== undefined) checkContinueFrom(stages, i, stage, ctx, formats);
+    if (formats?.asking && stage.permissions !== undefined && !formats.asking.includes(stage.output ?? 'text')) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [i, 'permissions'],
+        message: `its CLI cannot ask before a tool runs (output ${stage.output ?? 'text'}); permissions need the output of one that can: ${formats.asking.join(', ')}`,
+      });
+    }
   });
   if (!stages.some((s) => !isApprovalStage(s))) {
     ctx.addIssue({ code: 'custom', path: [], message: 'a pipeline needs at least one stage that runs something' });

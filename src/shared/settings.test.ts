@@ -55,6 +55,7 @@ describe('the settings field table', () => {
     expect(bounds).toEqual({
       maxConcurrent: { min: 1, max: 100 },
       killGraceMs: { min: 0, max: 600_000 },
+      permissionTimeoutSeconds: { min: 1, max: 7 * 24 * 3600 },
       outputBudgetBytes: { min: 65_536, max: 1_073_741_824 },
       retentionDays: { min: 1, max: 3650 },
       portBase: { min: 1024, max: 65_000 },

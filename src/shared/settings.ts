@@ -92,6 +92,14 @@ const FIELDS = {
     help: 'Each worktree gets 10 ports of its own (SWITCHYARD_PORT_BASE to +9); ranges are allocated from this port up, and a removed worktree frees its range.',
     editor: { kind: 'integer', unit: 'port' },
   }),
+  // Rule 11: a tool request nobody answers is denied after this long.
+  permissionTimeoutSeconds: field({
+    schema: z.number().int().min(1).max(7 * 24 * 3600),
+    default: 600,
+    label: 'Tool request timeout',
+    help: "A tool request of an agent that nobody answers is denied after this many seconds, so no stage waits forever.",
+    editor: { kind: 'integer', unit: 's' },
+  }),
   notifications: field({
     schema: z.boolean(),
     default: true,

@@ -104,8 +104,15 @@ function messageEvents(turn: Turn, id: string, model: string, promptChars: numbe
     out.push({ type: 'content_block_delta', index: 1, delta: { type: 'input_json_delta', partial_json: input } });
     out.push({ type: 'content_block_stop', index: 1 });
   }
+  for (const [i, command] of (turn.bash ?? []).entries()) {
+    const index = 1 + i;
+    out.push({ type: 'content_block_start', index, content_block: { type: 'tool_use', id: `toolu_${id}_${i}`, name: 'Bash', input: {} } });
+    out.push({ type: 'content_block_delta', index, delta: { type: 'input_json_delta', partial_json: JSON.stringify({ command, description: `run ${i}` }) } });
+    out.push({ type: 'content_block_stop', index });
+  }
   const outputTokens = 10 + Math.ceil(turn.text.length / 4);
-  out.push({ type: 'message_delta', delta: { stop_reason: turn.writeFile ? 'tool_use' : 'end_turn', stop_sequence: null }, usage: { output_tokens: outputTokens } });
+  const usesTool = turn.writeFile !== undefined || (turn.bash?.length ?? 0) > 0;
+  out.push({ type: 'message_delta', delta: { stop_reason: usesTool ? 'tool_use' : 'end_turn', stop_sequence: null }, usage: { output_tokens: outputTokens } });
   out.push({ type: 'message_stop' });
   return out;
 }

@@ -19,6 +19,7 @@ export class RecordingSink implements StreamSink {
   failures: string[] = [];
   fatals: string[] = [];
   unknowns: string[] = [];
+  refusals: { tool: string; input: unknown; toolUseId: string | null }[] = [];
   event(d: Omit<EventDraft, 'agent'>): void {
     this.events.push(d);
   }
@@ -39,6 +40,9 @@ export class RecordingSink implements StreamSink {
   }
   unknown(l: string): void {
     this.unknowns.push(l);
+  }
+  refused(r: { tool: string; input: unknown; toolUseId: string | null }): void {
+    this.refusals.push(r);
   }
 }
 

@@ -9,6 +9,8 @@ export interface Turn {
   writeFile?: { path: string; content: string };
   /** Hold the start of this answer this long (lets a test watch the stage while it runs). */
   holdMs?: number;
+  /** Bash commands called in this turn, in parallel (Claude: one tool_use block each). */
+  bash?: string[];
 }
 
 export interface ScriptOptions {
@@ -20,6 +22,8 @@ export interface ScriptOptions {
   reviewRounds?: number;
   /** The file the implement stage writes. */
   file?: { path: string; content: string };
+  /** The implement stage runs these Bash commands (in parallel) instead of writing the file. */
+  implementBash?: string[];
 }
 
 export const PLAN_TEXT = '1. Create hello.txt with a greeting.\n2. Check that it exists.';
@@ -44,6 +48,7 @@ export class AgentScript {
       case 'plan':
         return { text: PLAN_TEXT, holdMs: this.o.holdPlanMs ?? 0 };
       case 'implement':
+        if (!afterTool && this.o.implementBash) return { text: 'I will run the commands.', bash: this.o.implementBash };
         if (!afterTool) return { text: `I will write ${file.path}.`, writeFile: file };
         this.implemented += 1;
         return { text: `Wrote ${file.path}.`, holdMs: this.implemented === 1 ? (this.o.holdFinalMs ?? 0) : 0 };

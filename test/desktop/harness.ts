@@ -221,6 +221,18 @@ export function makeRepo(dir: string): void {
       },
       failing: { stages: [{ name: 'work', agent: 'developer', run: [node, '-e', "console.error('it broke'); process.exit(3)"] }] },
       quick: { stages: [{ name: 'work', agent: 'developer', run: [node, '-e', "console.log('done')"] }] },
+      // Rule 11: an agent that asks before `npm test`, speaking Claude Code's stdio permission protocol.
+      asks: {
+        stages: [
+          {
+            name: 'work',
+            agent: 'developer',
+            run: [node, resolve(import.meta.dirname, '../fixtures/agents/claude-asks.mjs'), '-p', 'test it', '--ask', 'npm test'],
+            output: 'claude-stream-json',
+            permissions: { ask: 'human' },
+          },
+        ],
+      },
     },
   };
   writeFileSync(join(dir, '.switchyard', 'pipelines.json'), JSON.stringify(pipelines, null, 2));

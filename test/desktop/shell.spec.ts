@@ -257,6 +257,22 @@ describe('the built desktop app (out/), with an Electron stand-in, the real core
     await waitTray(app, 'idle');
   });
 
+  it('counts a workflow whose agent asks for a tool in the tray and notifies it like an approval; the answer clears it (rule 11)', async () => {
+    app.window.blur();
+    const tree = await app.call<Worktree>('worktrees', 'create', { repoId: repo.id, branch: 'wt-asks' });
+    const w = await start('SHELL-10', tree, 'asks');
+    await waitTray(app, 'approval');
+    const n = await app.electron.waitFor('the tool request notification', () => app.electron.notifications.find((x) => x.title === `Tool request: SHELL-10 — ${w.worktreeName}`));
+    assert.equal(n.body, 'The agent asks to run Bash: npm test');
+    assert.ok(trayItems(app.electron).some((i) => i.label === `Answer tool request… SHELL-10 — ${w.worktreeName}`), 'an Answer item in the tray');
+    assert.match(app.electron.trays.at(-1)!.toolTip, /1 needs you \(tool request\)/);
+    const waiting = await app.call<Workflow>('workflows', 'get', { workflowId: w.id });
+    await app.call('permissions', 'decide', { workflowId: w.id, requestId: waiting.pendingPermissions[0]!.requestId, decision: 'allow' });
+    await app.waitForStatus(w.id, 'completed');
+    app.window.show();
+    await waitTray(app, 'idle');
+  });
+
   it('notifies when a workflow reaches its gate; the click opens it; the approve shortcut opens the latest approval', async () => {
     const w4 = await start('SHELL-4', wt[3]!, 'gated');
     await app.waitForStatus(w4.id, 'blocked');
@@ -346,6 +362,7 @@ describe('the built desktop app (out/), with an Electron stand-in, the real core
       const rows = db.prepare('SELECT issue_id AS issue, status FROM workflows ORDER BY issue_id').all() as { issue: string; status: string }[];
       assert.deepEqual(rows, [
         { issue: 'SHELL-1', status: 'cancelled' },
+        { issue: 'SHELL-10', status: 'completed' },
         { issue: 'SHELL-2', status: 'cancelled' },
         { issue: 'SHELL-3', status: 'cancelled' },
         { issue: 'SHELL-4', status: 'cancelled' },

@@ -105,3 +105,25 @@ describe('errors', () => {
     expect(JSON.stringify(r)).not.toContain(process.cwd());
   });
 });
+
+describe('permissions.* params (rule 11)', () => {
+  const { handlers, calls } = table(() => ({ ok: true }));
+  const decide = (params: unknown) => handleText(handlers, JSON.stringify({ id: 1, method: 'permissions.decide', params }));
+
+  it.each([
+    ['an oversized message', { workflowId: 'w', requestId: 'r', decision: 'deny', message: 'x'.repeat(2001) }],
+    ['an unknown key', { workflowId: 'w', requestId: 'r', decision: 'allow', always: true }],
+    ['an unknown decision', { workflowId: 'w', requestId: 'r', decision: 'maybe' }],
+    ['remember other than "repository"', { workflowId: 'w', requestId: 'r', decision: 'allow', remember: 'global' }],
+    ['a missing requestId', { workflowId: 'w', decision: 'allow' }],
+  ])('refuses %s with INVALID_INPUT before any handler runs', async (_name, params) => {
+    const before = calls.length;
+    expect(await decide(params)).toMatchObject({ id: 1, error: { code: 'INVALID_INPUT' } });
+    expect(calls.length).toBe(before);
+  });
+
+  it('refuses a malformed rule to forget', async () => {
+    const r = await handleText(handlers, JSON.stringify({ id: 2, method: 'permissions.forget', params: { repoId: 'r', rule: 'Bash(oops' } }));
+    expect(r).toMatchObject({ id: 2, error: { code: 'INVALID_INPUT' } });
+  });
+});

@@ -14,7 +14,7 @@ import { RawClient, databaseDigest, startFixture, type ServerFixture } from './h
 /** Methods that change the database when their params are valid: only invalid variants are sent. */
 const MUTATING = new Set<Method>([
   'repos.add', 'repos.remove', 'worktrees.create', 'worktrees.remove', 'workflows.start', 'workflows.approve',
-  'workflows.reject', 'workflows.cancel', 'workflows.cancelAll', 'settings.set',
+  'workflows.reject', 'workflows.cancel', 'workflows.cancelAll', 'settings.set', 'permissions.decide', 'permissions.forget',
 ]);
 
 const KEYS: Record<Method, string[]> = Object.fromEntries(

@@ -14,6 +14,9 @@ import { isTerminal, type WorkflowStatus } from '../../shared/status';
 import { StageBudget, budgetOf } from './budget';
 import { KnownPipelineDefSchema } from './agents/registry';
 import { Bus } from './bus';
+import { resolveRepositoryRoot } from './git/resolveRepo';
+import { PermissionBroker } from './permissions/broker';
+import { RepoStore } from './store/repoStore';
 import { EventLog } from './eventLog';
 import { MAX_REPLANS, afterStage, replanTarget, sessionToResume, stepAt, type Step } from './pipelineWalker';
 import { systemReaper } from './process/orphanReaper';
@@ -99,6 +102,8 @@ export class Orchestrator {
   private readonly processes: ProcessStore;
   private readonly log: EventLog;
   private readonly transitions: Transitions;
+  /** Rule 11: tool requests of running stages. */
+  private readonly permissions: PermissionBroker;
   private readonly now: () => Date;
   /** Rule 4: worktreePath -> { workflowId, workflow, run }. Never a scan of workflows. */
   private readonly byPath = new Map<string, ActiveEntry>();
@@ -131,7 +136,23 @@ export class Orchestrator {
     this.log = new EventLog(this.storage.db, this.events, (workflowId, events) => this.bus.emit('events', { workflowId, events }), this.now, (rows) =>
       this.storage.committed(rows),
     );
-    this.transitions = new Transitions(this.log, this.workflows, this.now, (workflow) => this.changed(workflow));
+    const repos = new RepoStore(this.storage.db);
+    this.permissions = new PermissionBroker({
+      store: this.storage.permissions,
+      transitions: () => this.transitions,
+      emit: (workflowId, draft) => this.log.emit(workflowId, draft),
+      now: this.now,
+      timeoutSeconds: () => this.settings().permissionTimeoutSeconds,
+      repoPath: (repoId) => {
+        const repo = repos.get(repoId);
+        if (!repo) throw notFound(`No repository ${repoId}`, { repoId });
+        return repo.path;
+      },
+    });
+    this.transitions = new Transitions(this.log, this.workflows, this.now, (workflow) => this.changed(workflow), {
+      store: this.storage.permissions,
+      decided: (outcomes) => this.permissions.decided(outcomes),
+    });
     this.recovery = this.recover();
     this.log.prime(this.events.activeMaxSequences());
     for (const rec of this.workflows.active()) {
@@ -359,6 +380,7 @@ export class Orchestrator {
     }
     for (const run of this.runs.values()) run.abort.abort();
     await Promise.allSettled([...this.runs.values()].map((r) => r.done));
+    this.permissions.shutdown();
     this.log.close();
     this.closed = true;
     await this.storage.close();
@@ -366,6 +388,23 @@ export class Orchestrator {
 
   get isClosed(): boolean {
     return this.closed;
+  }
+
+  // Tool approvals (rule 11) ------------------------------------------------------------
+
+  /** Allows or denies a waiting tool request; exactly one decision wins (INVALID_STATE for the rest). */
+  decidePermission(req: { workflowId: string; requestId: string; decision: 'allow' | 'deny'; remember?: 'repository'; message?: string }): Workflow {
+    this.require(req.workflowId);
+    this.permissions.decide(req.workflowId, req.requestId, req.decision, { remember: req.remember, message: req.message });
+    return this.get(req.workflowId);
+  }
+
+  permissionRules(repoId: string) {
+    return this.permissions.rules(repoId);
+  }
+
+  forgetPermissionRule(repoId: string, rule: string) {
+    return this.permissions.forget(repoId, rule);
   }
 
   // Internals -------------------------------------------------------------------------------
@@ -516,6 +555,10 @@ export class Orchestrator {
     if (!started) return null;
     signal.addEventListener('abort', abortStage, { once: true });
     const resumeId = sessionToResume(stage, state);
+    // Rule 11: remembered rules belong to the repository of the worktree, asked of git at the
+    // stage's first tool request (never before the stage starts: a cancel must find it running).
+    let repoPath: Promise<string | null> | null = null;
+    const gate = this.permissions.gate(started.workflow, stage, () => (repoPath ??= resolveRepositoryRoot(rec.workflow.worktreePath).catch(() => null)));
     let outcome: StageOutcome;
     try {
       outcome = await this.options.executor.run({
@@ -533,6 +576,7 @@ export class Orchestrator {
         emit: (draft) => this.log.emit(workflowId, draft),
         processStarted: (pgid) => this.processes.add({ workflowId, pgid, stage: stage.name, startedAt: this.now().toISOString() }),
         processExited: (pgid) => this.processes.remove(workflowId, pgid),
+        permissions: gate,
       });
     } catch (e) {
       if (signal.aborted) return null;
@@ -540,6 +584,9 @@ export class Orchestrator {
       await this.log.emit(workflowId, { agent: 'system', type: 'system_error', message: outcome.reason, data: { stage: stage.name } });
     } finally {
       signal.removeEventListener('abort', abortStage);
+      // Nothing the stage asked keeps waiting once it is over (a budget stop says why). At
+      // shutdown they stay as a crash leaves them, for the recovery at the next start (rule 8).
+      if (!this.closing) gate.close(budget.stoppedReason() ?? undefined);
     }
     // Stopped like a cancel (its processes are gone); the workflow fails with the figures.
     const stopped = budget.stoppedReason();
@@ -564,6 +611,7 @@ export class Orchestrator {
     const reaper = this.options.reaper ?? systemReaper;
     for (const p of records) reaper.reap(p.pgid, p.workflowId);
     this.processes.clear();
+    this.permissions.denyLeftOver();
 
     const interrupted: string[] = [];
     for (const status of ['pending', 'in_progress'] as const) {

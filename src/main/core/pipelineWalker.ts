@@ -1,6 +1,7 @@
 // Pure decisions about where a pipeline goes next. No I/O: the orchestrator carries them out.
 import type { EventDraft } from '../../shared/events';
 import { isApprovalStage, type CommandStage, type Pipeline } from '../../shared/pipeline';
+import { streamFormat } from './agents/registry';
 import type { SessionOutcome, StageOutcome } from './runner';
 import type { RunState } from './store/workflowStore';
 
@@ -28,8 +29,15 @@ export interface Decision {
 
 /** Events announcing a command stage. */
 export function stageStartEvents(stage: CommandStage): EventDraft[] {
+  // Rule 11: a CLI that cannot ask says with its stage what its sandbox lets it do.
+  const sandbox = streamFormat(stage.output)?.sandbox?.(stage.run.slice(1)) ?? null;
   const events: EventDraft[] = [
-    { agent: stage.agent, type: 'stage_started', message: `Stage ${stage.name} started`, data: { stage: stage.name, agent: stage.agent } },
+    {
+      agent: stage.agent,
+      type: 'stage_started',
+      message: `Stage ${stage.name} started${sandbox ? ` (sandbox: ${sandbox})` : ''}`,
+      data: { stage: stage.name, agent: stage.agent, ...(sandbox ? { sandbox } : {}) },
+    },
   ];
   if (stage.review) {
     events.push({ agent: stage.agent, type: 'review_requested', message: `Review by ${stage.name} requested`, data: { stage: stage.name } });

@@ -39,6 +39,26 @@ export interface StageRun {
   budgetRemainingUsd?: number | null;
   /** The stage's usage totals so far, each time a structured stream reports them. */
   usage?(totals: Usage): void;
+  /** Rule 11: where the CLI's tool requests go (absent: the CLI decides alone, as without Switchyard). */
+  permissions?: PermissionGate;
+}
+
+/** A tool the agent wants to use, as its CLI asked (docs/permissions.md). */
+export interface ToolAsk {
+  tool: string;
+  input: unknown;
+  /** The CLI's id of the tool call: parallel calls are told apart by it. */
+  toolUseId: string | null;
+}
+
+export type PermissionAnswer = { allow: true } | { allow: false; message: string };
+
+/** One stage's side of tool approvals: rules first, else the person (or the stop) decides. */
+export interface PermissionGate {
+  /** Resolves with the decision; never rejects (a stop or a timeout is a denial with its reason). */
+  ask(request: ToolAsk): Promise<PermissionAnswer>;
+  /** The CLI refused a tool on its own (Claude's `permission_denials`): shown, unless it was our denial. */
+  refusedByCli(request: ToolAsk): void;
 }
 
 export type StageOutcome =

@@ -9,6 +9,7 @@ import type { EventDraft, Usage } from '../../shared/events';
 import type { CommandStage } from '../../shared/pipeline';
 import { ACTIVE_STATUSES, type WorkflowStatus } from '../../shared/status';
 import type { EventLog, Tx } from './eventLog';
+import type { PermissionRow, PermissionStore } from './store/permissionStore';
 import { MAX_REPLANS, stageStartEvents, type Decision } from './pipelineWalker';
 import { EMPTY_RUN_STATE, type NewWorkflow, type RunState, type TransitionChanges, type WorkflowRecord, type WorkflowStore } from './store/workflowStore';
 
@@ -27,7 +28,63 @@ export class Transitions {
     private readonly now: () => Date,
     /** After a commit that changed a workflow's row. */
     private readonly onChanged: (workflow: Workflow) => void,
+    /** Rule 11: the requests, and who is told (after the commit) that requests were decided. */
+    private readonly permissions?: { store: PermissionStore; decided(outcomes: PermissionOutcome[]): void },
   ) {}
+
+  // Tool approvals (rule 11) ---------------------------------------------------------------
+
+  /**
+   * A tool request waits for the person: its row and `permission_requested` in one commit; false
+   * (nothing written) unless the workflow is in_progress.
+   */
+  requestPermission(row: Omit<PermissionRow, 'status' | 'reason'>, event: EventDraft): boolean {
+    const store = this.permissions!.store;
+    return this.log.transaction((tx) => {
+      if (this.workflows.get(row.workflowId)?.workflow.status !== 'in_progress') return false;
+      store.insert(row);
+      tx.append(row.workflowId, event);
+      const rec = this.workflows.get(row.workflowId)!;
+      tx.afterCommit(() => this.onChanged(rec.workflow));
+      return true;
+    });
+  }
+
+  /**
+   * A decision on one waiting request: the compare-and-set on its status, its event, and the rule
+   * it remembers, in one commit. False (nothing written) if the request no longer waits.
+   */
+  decidePermission(o: PermissionOutcome, event: EventDraft, remember?: { repoPath: string; rule: string }): boolean {
+    const store = this.permissions!.store;
+    return this.log.transaction((tx) => {
+      if (!store.decide(o.requestId, o.workflowId, o.allow ? 'allowed' : 'denied', o.allow ? null : o.reason, this.now().toISOString())) return false;
+      tx.append(o.workflowId, event);
+      if (remember) store.addRule(remember.repoPath, remember.rule, this.now().toISOString());
+      const rec = this.workflows.get(o.workflowId);
+      tx.afterCommit(() => {
+        this.permissions!.decided([o]);
+        if (rec) this.onChanged(rec.workflow);
+      });
+      return true;
+    });
+  }
+
+  /** Denies every waiting request of a workflow with `reason` (inside the caller's transaction, if any). */
+  denyOpenPermissions(workflowId: string, reason: string, by: string): PermissionOutcome[] {
+    if (!this.permissions) return [];
+    const store = this.permissions.store;
+    return this.log.transaction((tx) => {
+      const outcomes: PermissionOutcome[] = [];
+      for (const row of store.pendingOf(workflowId)) {
+        if (!store.decide(row.id, workflowId, 'denied', reason, this.now().toISOString())) continue;
+        const o: PermissionOutcome = { workflowId, requestId: row.id, allow: false, reason };
+        outcomes.push(o);
+        tx.append(workflowId, permissionDeniedEvent(row, reason, by));
+      }
+      if (outcomes.length) tx.afterCommit(() => this.permissions!.decided(outcomes));
+      return outcomes;
+    });
+  }
 
   /** The blocked row of a workflow waiting at its gate, if this process knows it. */
   atGate(workflowId: string): WorkflowRecord | undefined {
@@ -163,9 +220,11 @@ export class Transitions {
 
   /** Rule 7, from any active state. */
   cancel(rec: WorkflowRecord, reason: string): WorkflowRecord | null {
-    return this.move(rec, ACTIVE_STATUSES, 'cancelled', { completedAt: this.now().toISOString() }, [
-      { agent: 'system', type: 'workflow_cancelled', message: `Workflow cancelled: ${reason}`, data: { reason } },
-    ]);
+    return this.leaving(rec, `workflow cancelled: ${reason}`, 'cancel', () =>
+      this.move(rec, ACTIVE_STATUSES, 'cancelled', { completedAt: this.now().toISOString() }, [
+        { agent: 'system', type: 'workflow_cancelled', message: `Workflow cancelled: ${reason}`, data: { reason } },
+      ]),
+    );
   }
 
   complete(rec: WorkflowRecord, state: RunState): WorkflowRecord | null {
@@ -176,9 +235,30 @@ export class Transitions {
 
   /** A running workflow fails (a stage failed, a review gave up, the budget ran out). */
   fail(rec: WorkflowRecord, reason: string, state?: RunState): WorkflowRecord | null {
-    return this.move(rec, ['in_progress'], 'failed', { completedAt: this.now().toISOString(), failureReason: reason, ...(state ? { runState: state } : {}) }, [
-      failed(reason),
-    ]);
+    return this.leaving(rec, `workflow failed: ${reason}`, 'stop', () =>
+      this.move(rec, ['in_progress'], 'failed', { completedAt: this.now().toISOString(), failureReason: reason, ...(state ? { runState: state } : {}) }, [
+        failed(reason),
+      ]),
+    );
+  }
+
+  /**
+   * Rule 11: a workflow that stops running denies its waiting tool requests with the reason, in
+   * the same commit as the transition (a lost race rolls the denials back with it).
+   */
+  private leaving(rec: WorkflowRecord, reason: string, by: string, transition: () => WorkflowRecord | null): WorkflowRecord | null {
+    if (!this.permissions) return transition();
+    try {
+      return this.log.transaction(() => {
+        this.denyOpenPermissions(rec.workflow.id, reason, by);
+        const next = transition();
+        if (!next) throw new LostRace();
+        return next;
+      });
+    } catch (e) {
+      if (e instanceof LostRace) return null;
+      throw e;
+    }
   }
 
   /** A bug or an I/O fault in the run itself: the system_error is recorded even if the fail lost a race. */
@@ -234,6 +314,24 @@ export class Transitions {
 }
 
 class LostRace extends Error {}
+
+/** How a tool request was decided, for the stage waiting on it. */
+export interface PermissionOutcome {
+  workflowId: string;
+  requestId: string;
+  allow: boolean;
+  /** Why it was denied: the person's message, the timeout, the stop (the agent reads it). */
+  reason: string;
+}
+
+export function permissionDeniedEvent(row: Pick<PermissionRow, 'id' | 'tool' | 'summary' | 'stage'>, reason: string, by: string, rule: string | null = null): EventDraft {
+  return {
+    agent: 'system',
+    type: 'permission_denied',
+    message: `Denied ${row.summary}: ${reason}`,
+    data: { requestId: row.id, stage: row.stage, tool: row.tool, summary: row.summary, rule, by, reason },
+  };
+}
 
 function failed(reason: string, message = reason): EventDraft {
   return { agent: 'system', type: 'workflow_failed', message: `Workflow failed: ${message}`, data: { reason } };

@@ -3,7 +3,7 @@ import type { Workflow } from '../../shared/domain';
 import { DEFAULT_SETTINGS, type Settings } from '../../shared/settings';
 import type { MenuSpec, ShellAction } from './actions';
 import { ShellController, type NavigateMessage, type ShellPorts } from './controller';
-import { ShellModel, notificationFor, type NotificationSpec } from './shellModel';
+import { ShellModel, notificationFor, toolRequestNotification, type NotificationSpec } from './shellModel';
 import { wf } from './testing/workflow';
 
 describe('notificationFor', () => {
@@ -155,5 +155,22 @@ describe('notification routing through the controller', () => {
     h.controller.dispatch({ kind: 'cancel', workflowId: 'gone' });
     await new Promise((r) => setImmediate(r));
     expect(h.log).toContain('log:switchyard: cancelling gone failed');
+  });
+});
+
+describe('tool requests (rule 11)', () => {
+  const request = (summary: string) => ({ requestId: summary, stage: 'implement', tool: 'Bash', summary, input: {}, requestedAt: '2026-01-01T00:00:00.000Z' });
+
+  it('a new tool request is notified like an approval, once; the latest-approval shortcut opens it', () => {
+    const w = wf('in_progress');
+    const model = new ShellModel([w]);
+    const asking = { ...w, pendingPermissions: [request('Bash: npm test')] };
+    expect(model.update(asking)).toMatchObject({ kind: 'approval', title: `Tool request: ${w.issueId} — ${w.worktreeName}`, body: 'The agent asks to run Bash: npm test', onClick: { kind: 'open-workflow', workflowId: w.id } });
+    expect(model.latestApproval()).toBe(w.id);
+    expect(model.update(asking)).toBeNull(); // the same request again: nothing new
+    expect(model.update({ ...asking, pendingPermissions: [request('Bash: npm test'), request('Bash: make')] })?.body).toBe('The agent asks to run Bash: make');
+    expect(model.update(w)).toBeNull(); // answered
+    expect(model.latestApproval()).toBeNull();
+    expect(toolRequestNotification(0, { ...asking, status: 'cancelled' })).toBeNull();
   });
 });

@@ -40,6 +40,23 @@ export function notificationFor(previous: WorkflowStatus | undefined, next: Work
   return null;
 }
 
+/**
+ * Rule 11: a new tool request of a running workflow is notified like an approval. `previous` is
+ * how many requests the shell last saw waiting; fewer or as many is nothing new.
+ */
+export function toolRequestNotification(previous: number, next: Workflow): NotificationSpec | null {
+  const pending = next.status === 'in_progress' ? next.pendingPermissions : [];
+  if (pending.length <= previous) return null;
+  const newest = pending[pending.length - 1]!;
+  return {
+    kind: 'approval',
+    workflowId: next.id,
+    title: `Tool request: ${next.issueId} — ${next.worktreeName}`,
+    body: oneLine(`The agent asks to run ${newest.summary}`, 200),
+    onClick: { kind: 'open-workflow', workflowId: next.id },
+  };
+}
+
 function oneLine(text: string, max: number): string {
   const t = text.replace(/\s+/g, ' ').trim();
   return t.length > max ? `${t.slice(0, max - 1)}…` : t;
@@ -56,19 +73,22 @@ export class ShellModel {
     for (const w of sorted) {
       if (!isActive(w.status)) continue;
       this.activeById.set(w.id, w);
-      if (w.status === 'blocked') this.approvals.push(w.id);
+      if (w.status === 'blocked' || (w.status === 'in_progress' && w.pendingPermissions.length > 0)) this.approvals.push(w.id);
     }
   }
 
   /** Applies one workflow change from the bus; returns the notification it deserves, if any. */
   update(workflow: Workflow): NotificationSpec | null {
-    const previous = this.activeById.get(workflow.id)?.status;
-    const notification = notificationFor(previous, workflow);
+    const before = this.activeById.get(workflow.id);
+    const previous = before?.status;
+    const notification = notificationFor(previous, workflow) ?? toolRequestNotification(before?.pendingPermissions.length ?? 0, workflow);
     if (isActive(workflow.status)) this.activeById.set(workflow.id, workflow);
     else this.activeById.delete(workflow.id);
 
-    this.approvals = this.approvals.filter((id) => id !== workflow.id);
-    if (workflow.status === 'blocked') this.approvals.push(workflow.id);
+    const stillAsks = workflow.status === 'in_progress' && workflow.pendingPermissions.length > 0;
+    const asksAnew = stillAsks && workflow.pendingPermissions.length > (before?.pendingPermissions.length ?? 0);
+    if (!(stillAsks && !asksAnew)) this.approvals = this.approvals.filter((id) => id !== workflow.id);
+    if (workflow.status === 'blocked' || asksAnew) this.approvals.push(workflow.id);
     if (workflow.status === 'failed' && previous !== undefined) this.unseenFailed.add(workflow.id);
     if (isTerminal(workflow.status) && workflow.status !== 'failed') this.unseenFailed.delete(workflow.id);
     return notification;
@@ -86,7 +106,7 @@ export class ShellModel {
     return summarize(this.active(), this.unseenFailed.size);
   }
 
-  /** The blocked workflow that most recently asked for approval, or null. */
+  /** The workflow that most recently asked for approval or for a tool (rule 11), or null. */
   latestApproval(): string | null {
     return this.approvals.at(-1) ?? null;
   }

@@ -98,3 +98,22 @@ describe('tray menu', () => {
     expect(menu).toContainEqual({ type: 'label', id: 'none', label: 'No active workflows' });
   });
 });
+
+describe('tool requests in the tray (rule 11)', () => {
+  const request = (summary: string) => ({ requestId: summary, stage: 'implement', tool: 'Bash', summary, input: {}, requestedAt: '2026-01-01T00:00:00.000Z' });
+
+  it('a running workflow waiting for a tool answer is counted, shows as needing you and gets an Answer item', () => {
+    const asking = wf('in_progress', { pendingPermissions: [request('Bash: npm test')] });
+    const running = wf('in_progress');
+    const summary = summarize([asking, running]);
+    expect(summary.needsYou).toBe(1);
+    expect(trayState(summary)).toBe('approval');
+    expect(trayTooltip(summary, [asking, running]).split('\n')[0]).toBe('Switchyard — 2 running, 1 needs you (tool request)');
+    const menu = actions(buildTrayMenu([asking, running], summary));
+    expect(menu.find((i) => i.label.startsWith('Answer tool request…'))?.action).toEqual({ kind: 'open-workflow', workflowId: asking.id });
+    expect(menu.find((i) => i.label.startsWith(`Cancel ${asking.issueId}`))?.label).toMatch(/\(needs you\)$/);
+    // Without a waiting request it is plain running again.
+    expect(trayState(summarize([running]))).toBe('running');
+    expect(summarize([{ ...asking, status: 'blocked' }]).needsYou).toBe(0);
+  });
+});

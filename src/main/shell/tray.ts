@@ -15,12 +15,23 @@ export interface TraySummary {
   counts: Record<ActiveStatus, number>;
   /** Workflows that failed since the user last looked at the window. */
   unseenFailures: number;
+  /** Running workflows whose agent waits for a tool request to be answered (rule 11). */
+  needsYou: number;
 }
 
-export function summarize(active: readonly Pick<Workflow, 'status'>[], unseenFailures = 0): TraySummary {
+export function summarize(active: readonly Pick<Workflow, 'status' | 'pendingPermissions'>[], unseenFailures = 0): TraySummary {
   const counts = Object.fromEntries(ACTIVE_STATUSES.map((s) => [s, 0])) as Record<ActiveStatus, number>;
-  for (const w of active) if (isActiveStatus(w.status)) counts[w.status] += 1;
-  return { counts, unseenFailures };
+  let needsYou = 0;
+  for (const w of active) {
+    if (isActiveStatus(w.status)) counts[w.status] += 1;
+    if (asksTool(w)) needsYou += 1;
+  }
+  return { counts, unseenFailures, needsYou };
+}
+
+/** A running workflow with a tool request waiting for the person. */
+export function asksTool(w: Pick<Workflow, 'status' | 'pendingPermissions'>): boolean {
+  return w.status === 'in_progress' && w.pendingPermissions.length > 0;
 }
 
 function isActiveStatus(s: WorkflowStatus): s is ActiveStatus {
@@ -33,7 +44,7 @@ function isActiveStatus(s: WorkflowStatus): s is ActiveStatus {
  */
 export function trayState(summary: TraySummary): TrayState {
   const c = summary.counts;
-  if (c.blocked > 0) return 'approval';
+  if (c.blocked > 0 || summary.needsYou > 0) return 'approval';
   if (summary.unseenFailures > 0) return 'failed';
   if (c.pending + c.in_progress + c.queued > 0) return 'running';
   return 'idle';
@@ -62,6 +73,7 @@ function traySummaryLine(summary: TraySummary): string {
   const parts: string[] = [];
   if (running) parts.push(`${running} running`);
   if (c.blocked) parts.push(`${c.blocked} waiting for approval`);
+  if (summary.needsYou) parts.push(`${summary.needsYou} ${summary.needsYou === 1 ? 'needs' : 'need'} you (tool request)`);
   if (c.queued) parts.push(`${c.queued} queued`);
   if (summary.unseenFailures) parts.push(`${summary.unseenFailures} failed`);
   return parts.length ? `Switchyard — ${parts.join(', ')}` : 'Switchyard — idle';
@@ -90,14 +102,16 @@ function item(label: string, action: ShellAction, extra: { accelerator?: string;
 export function buildTrayMenu(active: readonly Workflow[], summary: TraySummary = summarize(active)): MenuSpec[] {
   const list = active.filter((w) => isActiveStatus(w.status)).sort(byCreation);
   const blocked = list.filter((w) => w.status === 'blocked');
+  const asking = list.filter(asksTool);
   const menu: MenuSpec[] = [{ type: 'label', id: 'summary', label: traySummaryLine(summary) }, { type: 'separator' }];
-  if (blocked.length) {
+  if (blocked.length || asking.length) {
     for (const w of blocked) menu.push(item(`Approve… ${workflowLabel(w)}`, { kind: 'open-workflow', workflowId: w.id }));
+    for (const w of asking) menu.push(item(`Answer tool request… ${workflowLabel(w)}`, { kind: 'open-workflow', workflowId: w.id }));
     menu.push({ type: 'separator' });
   }
   if (list.length) {
     for (const w of list) {
-      menu.push(item(`Cancel ${workflowLabel(w)} (${STATUS_WORDS[w.status as ActiveStatus]})`, { kind: 'cancel', workflowId: w.id }));
+      menu.push(item(`Cancel ${workflowLabel(w)} (${asksTool(w) ? 'needs you' : STATUS_WORDS[w.status as ActiveStatus]})`, { kind: 'cancel', workflowId: w.id }));
     }
   } else {
     menu.push({ type: 'label', id: 'none', label: 'No active workflows' });

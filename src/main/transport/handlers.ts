@@ -68,5 +68,8 @@ export function createHandlers(core: WireCore): Handlers {
     'worktrees.runStart': (p) => repos().startRun(p.worktreePath),
     'worktrees.runStop': (p) => repos().stopRun(p.worktreePath),
     'worktrees.removeStale': (p) => repos().removeStale(p.repoId),
+    'permissions.decide': (p) => orch.decidePermission(p),
+    'permissions.rules': (p) => orch.permissionRules(p.repoId),
+    'permissions.forget': (p) => orch.forgetPermissionRule(p.repoId, p.rule),
   };
 }

@@ -3,7 +3,7 @@
 // read by claude/stream.ts.
 import { ClaudeStreamParser, CLAUDE } from './claude/stream';
 import { agentPipeline, IMPLEMENT_PROMPT, PLAN_PROMPT, REVIEW_PROMPT } from './presets';
-import type { AgentAdapter, Argv } from './types';
+import type { AgentAdapter, Argv, PermissionChannel } from './types';
 
 export const CLAUDE_FORMAT = 'claude-stream-json';
 /** Claude Code's live stream: one JSON record per line (`--verbose` is required with `-p`). */
@@ -21,6 +21,36 @@ export function claudeCapSpend(argv: Argv, remainingUsd: number): Argv {
   return { program: argv.program, args: [...argv.args, '--max-budget-usd', String(Math.max(remainingUsd, 0.000001).toFixed(6))] };
 }
 
+/**
+ * Rule 11 over the stage's own pipes (docs/permissions.md): `--permission-prompt-tool stdio` makes
+ * the CLI send each tool request as a `control_request` (`can_use_tool`) on stdout and wait for the
+ * `control_response` on stdin. It needs `--input-format stream-json`, which reads the prompt from
+ * stdin too, so the positional prompt after `-p` moves there as the first user message.
+ */
+export const claudePermissions: PermissionChannel = {
+  open(argv) {
+    const a = argv.args;
+    if (a.some((x) => x === '--permission-prompt-tool' || x === '--input-format' || x.startsWith('--permission-prompt-tool=') || x.startsWith('--input-format='))) {
+      return { failed: 'its run chooses --permission-prompt-tool or --input-format itself' };
+    }
+    const p = a.findIndex((x) => x === '-p' || x === '--print');
+    const prompt = p >= 0 ? a[p + 1] : undefined;
+    if (prompt === undefined || prompt.startsWith('-')) return { failed: 'its run has no prompt right after -p' };
+    const args = [...a.slice(0, p + 1), ...a.slice(p + 2), '--input-format', 'stream-json', '--permission-prompt-tool', 'stdio'];
+    return { argv: { program: argv.program, args }, input: [JSON.stringify({ type: 'user', message: { role: 'user', content: prompt } })] };
+  },
+  request(r) {
+    const req = r.type === 'control_request' && r.request && typeof r.request === 'object' ? (r.request as Record<string, unknown>) : null;
+    if (!req || req.subtype !== 'can_use_tool' || typeof r.request_id !== 'string' || typeof req.tool_name !== 'string') return null;
+    return { id: r.request_id, tool: req.tool_name, input: req.input ?? {}, toolUseId: typeof req.tool_use_id === 'string' ? req.tool_use_id : null };
+  },
+  answer(id, input, a) {
+    const response = a.allow ? { behavior: 'allow', updatedInput: input } : { behavior: 'deny', message: a.message };
+    return JSON.stringify({ type: 'control_response', response: { subtype: 'success', request_id: id, response } });
+  },
+  ends: (r) => r.type === 'result',
+};
+
 export const claude: AgentAdapter = {
   id: 'claude',
   label: CLAUDE,
@@ -30,6 +60,7 @@ export const claude: AgentAdapter = {
     parser: (sink, o) => new ClaudeStreamParser(sink, o.cwd, o.resumedUsage),
     resume: claudeResume,
     capSpend: claudeCapSpend,
+    permissions: claudePermissions,
   },
   presets: {
     claude: agentPipeline(
@@ -40,6 +71,8 @@ export const claude: AgentAdapter = {
         review: ['claude', '-p', REVIEW_PROMPT, '--permission-mode', 'plan', '--allowedTools', 'Bash(git diff:*)', 'Bash(git status:*)', ...STREAM_FLAGS],
       },
       CLAUDE_FORMAT,
+      // Bash and web requests that acceptEdits does not allow go to the person (rule 11).
+      { ask: 'human', allow: [], deny: [] },
     ),
   },
 };

@@ -30,6 +30,7 @@ export const codex: AgentAdapter = {
   stream: {
     format: CODEX_FORMAT,
     flags: '`codex exec --json …`',
+    sandbox: codexSandbox,
     parser: (sink, o) => new CodexJsonParser(sink, o.cwd),
     resume: codexResume,
   },
@@ -45,3 +46,21 @@ export const codex: AgentAdapter = {
     ),
   },
 };
+
+/**
+ * The sandbox `codex exec` runs in for these arguments (rule 11: Codex cannot ask, so the window
+ * says what it may do): `--sandbox X` / `-s X` / `-c sandbox_mode="X"`, `--full-auto`
+ * (workspace-write), the bypass flag, else Codex's default for `exec`, read-only.
+ */
+export function codexSandbox(args: readonly string[]): string {
+  let mode = 'read-only';
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if ((a === '--sandbox' || a === '-s') && i + 1 < args.length) mode = args[++i]!;
+    else if (a.startsWith('--sandbox=')) mode = a.slice('--sandbox='.length);
+    else if (a === '-c' && /^sandbox_mode="?([a-z-]+)"?$/.test(args[i + 1] ?? '')) mode = /^sandbox_mode="?([a-z-]+)"?$/.exec(args[++i]!)![1]!;
+    else if (a === '--full-auto') mode = 'workspace-write';
+    else if (a === '--dangerously-bypass-approvals-and-sandbox' || a === '--yolo') return 'no sandbox (danger-full-access)';
+  }
+  return mode;
+}

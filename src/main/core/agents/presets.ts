@@ -2,6 +2,7 @@
 // prompts, and the review's marker line. Each adapter builds its CLI's preset from these with its
 // own argv. All argv arrays; the prompts are single argv elements, so nothing in an issue can
 // become a command.
+import type { StagePermissions } from '../../../shared/permissions';
 import type { PipelineDef } from '../../../shared/pipeline';
 
 /** A review agent cannot pick its exit code, so it answers with this marker line instead of exit 3. */
@@ -26,7 +27,13 @@ const review = { onChangesRequested: 'implement', maxRevisions: 2, changesReques
  * a replan resumes the planner's session and the implementer continues it (keeps its context).
  * The reviewer starts fresh, so it judges the diff and not its own reasoning.
  */
-export function agentPipeline(description: string, runs: { plan: string[]; implement: string[]; review: string[] }, output?: string): PipelineDef {
+export function agentPipeline(
+  description: string,
+  runs: { plan: string[]; implement: string[]; review: string[] },
+  output?: string,
+  /** Rule 11: the implementer's tool requests (for a CLI that can ask). */
+  implementPermissions?: StagePermissions,
+): PipelineDef {
   const structured = output ? { output } : {};
   const resume = (from: string) => (output ? { continueFrom: from } : {});
   return {
@@ -34,7 +41,7 @@ export function agentPipeline(description: string, runs: { plan: string[]; imple
     stages: [
       { name: 'plan', agent: 'architect', run: runs.plan, captureAs: 'plan', ...structured, ...resume('plan') },
       { name: 'approve', approval: true },
-      { name: 'implement', agent: 'developer', run: runs.implement, ...structured, ...resume('plan') },
+      { name: 'implement', agent: 'developer', run: runs.implement, ...structured, ...resume('plan'), ...(implementPermissions ? { permissions: implementPermissions } : {}) },
       { name: 'review', agent: 'reviewer', run: runs.review, review, ...structured },
     ],
   };

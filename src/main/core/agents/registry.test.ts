@@ -31,3 +31,20 @@ describe('the agent registry', () => {
     expect(r.error!.issues.map((i) => [i.path, i.message])).toEqual([[['stages', 0, 'output'], 'unknown output "gemini-json"; known: text, claude-stream-json, codex-json']]);
   });
 });
+
+describe('a stage\'s permissions (rule 11)', () => {
+  it('are accepted for an output whose CLI can ask, refused for one that cannot, with the place and the list', () => {
+    expect(OUTPUT_FORMATS.asking).toEqual(['claude-stream-json']);
+    const stage = (output?: string) => ({ stages: [{ name: 'x', agent: 'developer', run: ['x'], ...(output ? { output } : {}), permissions: { ask: 'human', allow: ['Bash(npm test:*)'] } }] });
+    const ok = KnownPipelineDefSchema.safeParse(stage('claude-stream-json'));
+    expect(ok.success).toBe(true);
+    for (const output of ['codex-json', undefined]) {
+      const r = KnownPipelineDefSchema.safeParse(stage(output));
+      expect(r.success).toBe(false);
+      expect(r.error!.issues[0]).toMatchObject({ path: ['stages', 0, 'permissions'], message: expect.stringContaining('permissions need the output of one that can: claude-stream-json') });
+    }
+    const bad = KnownPipelineDefSchema.safeParse({ stages: [{ name: 'x', agent: 'developer', run: ['x'], output: 'claude-stream-json', permissions: { ask: 'sometimes', allow: ['Bash('] } }] });
+    expect(bad.success).toBe(false);
+    expect(bad.error!.issues.map((i) => i.path.join('.'))).toEqual(expect.arrayContaining(['stages.0.permissions.ask', 'stages.0.permissions.allow.0']));
+  });
+});

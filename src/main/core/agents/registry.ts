@@ -22,6 +22,7 @@ const STREAMS: ReadonlyMap<string, StreamFormat> = new Map(AGENTS.flatMap((a) =>
 export const OUTPUT_FORMATS: OutputFormats = Object.freeze({
   known: [TEXT_OUTPUT, ...STREAMS.keys()],
   resumable: [...STREAMS.values()].filter((s) => s.resume).map((s) => s.format),
+  asking: [...STREAMS.values()].filter((s) => s.permissions).map((s) => s.format),
 });
 
 /** The schemas core reads pipelines with: the contract's rules plus the known `output` names. */

@@ -13,8 +13,6 @@ export interface AgentAdapter {
   readonly presets: Readonly<Record<string, PipelineDef>>;
   /** The structured stream the CLI writes on stdout, if it has one; without, its stages are `text`. */
   readonly stream?: StreamFormat;
-  // A permission channel (the CLI asks Switchyard before a tool runs, issue #21) will be one more
-  // optional member here; nothing else of the interface needs to change for it.
 }
 
 /** A CLI's structured stdout: a stage's `"output": "<format>"`. */
@@ -35,6 +33,28 @@ export interface StreamFormat {
   resume?(argv: Argv, sessionId: string): Argv;
   /** The argv with the CLI's own spending cap at `remainingUsd` (a second line behind the workflow budget). */
   capSpend?(argv: Argv, remainingUsd: number): Argv;
+  /** Rule 11: how the CLI asks before a tool runs, over its own stdin and stdout. Absent: it cannot ask. */
+  permissions?: PermissionChannel;
+  /**
+   * For a CLI that cannot ask: the sandbox a stage's argv runs it in (`read-only`,
+   * `workspace-write`), shown with the stage so the person knows what it may do.
+   */
+  sandbox?(args: readonly string[]): string;
+}
+
+/**
+ * A CLI that asks on stdout and reads the answer on stdin (docs/permissions.md). The channel is
+ * the stage's own pipe, so nothing else on the machine can answer in the person's place.
+ */
+export interface PermissionChannel {
+  /** The argv that makes the CLI ask, and the lines to write on its stdin first (the prompt moves there). */
+  open(argv: Argv): { argv: Argv; input: string[] } | { failed: string };
+  /** A record that asks for a tool: its request id and what it asks; null for every other record. */
+  request(record: Record<string, unknown>): { id: string; tool: string; input: unknown; toolUseId: string | null } | null;
+  /** The line that answers request `id`; `input` is what the CLI asked with (a CLI may want it back). */
+  answer(id: string, input: unknown, answer: { allow: true } | { allow: false; message: string }): string;
+  /** The record after which the CLI reads nothing more (its final result): stdin is closed then. */
+  ends(record: Record<string, unknown>): boolean;
 }
 
 export interface Argv {
@@ -66,6 +86,8 @@ export interface StreamSink {
   fatal(reason: string): void;
   /** A record this parser does not know: kept as it came, as agent_output. */
   unknown(line: string): void;
+  /** The CLI refused a tool on its own (rule 11: shown as permission_denied unless Switchyard denied it). */
+  refused(request: { tool: string; input: unknown; toolUseId: string | null }): void;
 }
 
 /** One CLI format: handles one JSON object (a line of the stream); `line` is its raw text. The parsers are pure. */

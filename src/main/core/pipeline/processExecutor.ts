@@ -2,6 +2,7 @@
 // in its own process group, without a shell; streams its output and file changes into the
 // workflow's events; and makes sure that when the stage ends — normally, by timeout, by cancel
 // or by shutdown — none of its processes is left running.
+import type { Writable } from 'node:stream';
 import { EMPTY_USAGE } from '../../../shared/events';
 import { OUTPUT_FORMATS, streamFormat } from '../agents/registry';
 import type { StageExecutor, StageOutcome, StageRun } from '../runner';
@@ -13,7 +14,7 @@ import { StdoutPlan } from './planCapture';
 import { anyAlive, terminate } from '../process/groupTermination';
 import { stageOutcome, STDERR_LINES, textEvidence, type StageEnding } from './stageOutcome';
 import { structuredArgv } from './streams/structuredArgv';
-import { StructuredOutput } from './streams/structuredOutput';
+import { StructuredOutput, type StagePermissionIo } from './streams/structuredOutput';
 import { buildArgv, buildEnv, templateValues } from './templates';
 
 export { CHANGES_REQUESTED_EXIT } from './stageOutcome';
@@ -56,9 +57,16 @@ export class ProcessExecutor implements StageExecutor {
       return { kind: 'failed', reason: `Stage ${stage.name}: this version does not know the output "${stage.output}" (known: ${OUTPUT_FORMATS.known.join(', ')})` };
     }
     const argv = buildArgv(stage.run, values);
-    const start = format ? structuredArgv(stage, format, argv, r) : argv;
-    if ('failed' in start) return { kind: 'failed', reason: start.failed };
-    const { program, args } = start;
+    const built = format ? structuredArgv(stage, format, argv, r) : argv;
+    if ('failed' in built) return { kind: 'failed', reason: built.failed };
+    // Rule 11: a stage with `permissions` whose CLI can ask gets the channel (its stdin and stdout).
+    const channel = stage.permissions && r.permissions ? format?.permissions : undefined;
+    const opened = channel?.open(built);
+    if (opened && 'failed' in opened) {
+      await r.emit({ agent: 'system', type: 'system_warning', message: `Stage ${stage.name}: its tool requests cannot reach Switchyard: ${opened.failed}`, data: { stage: stage.name, reason: 'permissions_unavailable' } });
+    }
+    const asking = opened && !('failed' in opened) ? opened : null;
+    const { program, args } = asking ? asking.argv : built;
     const env = buildEnv(this.options.baseEnv?.() ?? process.env, workflow.id, values, r.portBase ?? null);
 
     const watching = {
@@ -75,7 +83,7 @@ export class ProcessExecutor implements StageExecutor {
       return ABORTED;
     }
 
-    const pipes = await openAgentPipes();
+    const pipes = await openAgentPipes({ stdin: asking !== null });
     if (signal.aborted) {
       pipes.abandon();
       watcher.stop();
@@ -110,6 +118,19 @@ export class ProcessExecutor implements StageExecutor {
     });
     const stdoutTail = new TailBuffer(FEEDBACK_BYTES);
     const stderrTail = new TailBuffer(STDERR_TAIL_BYTES);
+    let input: Writable | null = null;
+    const permissionIo: StagePermissionIo | null =
+      asking && channel && r.permissions
+        ? {
+            channel,
+            gate: r.permissions,
+            write: (line) => void input?.write(`${line}\n`),
+            end: () => {
+              input?.end();
+              input = null;
+            },
+          }
+        : null;
     let stopForFatal: ((reason: string) => void) | null = null;
     const structured = format
       ? new StructuredOutput({
@@ -123,6 +144,8 @@ export class ProcessExecutor implements StageExecutor {
           resumed: r.resumeSession ? { sessionId: r.resumeSession, usage: r.resumeUsage ?? EMPTY_USAGE } : null,
           onFatal: (reason) => stopForFatal?.(reason),
           onPressure: pressure('structured'),
+          permissions: permissionIo,
+          refusals: r.permissions ?? null,
         })
       : null;
     const plan = stage.captureAs === 'plan' && stage.captureFrom === undefined && !structured ? new StdoutPlan() : null;
@@ -140,6 +163,10 @@ export class ProcessExecutor implements StageExecutor {
     });
     streams = attached.streams;
     const closed = attached.closed;
+    if (asking) {
+      input = attached.input;
+      for (const line of asking.input) input?.write(`${line}\n`);
+    }
 
     const pgid = child.pid;
     const cleanups: (() => void)[] = [];
@@ -177,6 +204,8 @@ export class ProcessExecutor implements StageExecutor {
         r.processExited(pgid);
       }
       await drain(closed, streams);
+      input?.destroy(); // the CLI is gone: our end of its stdin goes too
+      input = null;
     } catch (e) {
       // Never leave the group behind, whatever went wrong here.
       await terminate(pgid, workflow.id, 0).catch(() => undefined);

@@ -99,3 +99,61 @@ describe('openAgentPipes', () => {
     await expect(openPlainFailure()).rejects.toMatchObject({ code: 'ENOENT' });
   });
 });
+
+describe('openAgentPipes with stdin (rule 11: answers to a CLI that asks)', () => {
+  // Echoes each stdin line back on stdout; exits when stdin ends. Reports whether its stdin is a
+  // blocking FIFO (a non-blocking one would make a synchronous read fail with EAGAIN).
+  const ECHO = `
+const fs = require('node:fs');
+process.stdout.write('stdin ' + (fs.fstatSync(0).isFIFO() ? 'fifo' : 'other') + '\\n');
+const first = fs.readSync(0, Buffer.alloc(64)); // blocks until the first line: EAGAIN if non-blocking
+process.stdout.write('sync read ' + first + ' bytes\\n');
+process.stdin.on('data', (d) => process.stdout.write('got ' + d));
+process.stdin.on('end', () => process.stdout.write('end\\n'));
+`;
+
+  for (const fallback of [false, true]) {
+    it(`writes lines to the agent's stdin and closes it on end()${fallback ? ' (plain pipes, where FIFOs cannot be made)' : ''}`, async () => {
+      const saved = process.env.TMPDIR;
+      if (fallback) process.env.TMPDIR = '/nonexistent/switchyard-tmp';
+      let pipes;
+      try {
+        pipes = await openAgentPipes({ stdin: true });
+      } finally {
+        if (saved === undefined) delete process.env.TMPDIR;
+        else process.env.TMPDIR = saved;
+      }
+      expect(pipes.reusesBuffers).toBe(!fallback);
+      const child = await pipes.start(process.execPath, ['-e', ECHO], here);
+      const exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+      const out: Buffer[] = [];
+      let readFirst!: () => void;
+      const firstRead = new Promise<void>((resolve) => (readFirst = resolve));
+      const { closed, input } = pipes.attach((stream, bytes) => {
+        if (stream !== 'stdout') return;
+        out.push(Buffer.from(bytes));
+        if (Buffer.concat(out).toString().includes('sync read')) readFirst();
+      });
+      expect(input).not.toBeNull();
+      input!.write('hello\n');
+      await firstRead; // the agent read the first line before the second is written
+      input!.write('second\n');
+      input!.end();
+      await closed;
+      expect(Buffer.concat(out).toString()).toBe(`stdin ${fallback ? 'other' : 'fifo'}\nsync read 6 bytes\ngot second\nend\n`);
+      expect(await exited).toBe(0);
+    });
+  }
+
+  it('without { stdin: true } the agent has no stdin to wait on and no writer is given', async () => {
+    const pipes = await openAgentPipes();
+    const child = await pipes.start(process.execPath, ['-e', "process.stdin.on('end', () => console.log('no input')).resume()"], here);
+    const exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+    const out: Buffer[] = [];
+    const { closed, input } = pipes.attach((stream, bytes) => stream === 'stdout' && out.push(Buffer.from(bytes)));
+    expect(input).toBeNull();
+    await closed;
+    expect(Buffer.concat(out).toString()).toBe('no input\n');
+    expect(await exited).toBe(0);
+  });
+});

@@ -16,7 +16,7 @@ import { closeSync, constants, mkdtempSync, openSync, rmSync } from 'node:fs';
 import { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Readable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 import { execFile, processRunner } from './processRunner';
 import type { OutputStream } from '../pipeline/outputCollector';
 
@@ -29,6 +29,8 @@ export type OnOutput = (stream: OutputStream, bytes: Buffer) => void;
 export interface Attached {
   /** stdout and stderr, for pause/resume (backpressure) and destroy. */
   streams: Readable[];
+  /** The agent's stdin, when opened with `{ stdin: true }` (a CLI that reads answers there); end() closes it. */
+  input: Writable | null;
   /** Resolves once both are closed (every writer gone and everything read, or destroyed). */
   closed: Promise<void>;
 }
@@ -62,9 +64,40 @@ export interface AgentPipes {
 
 const STREAMS: readonly OutputStream[] = ['stdout', 'stderr'];
 
-export async function openAgentPipes(): Promise<AgentPipes> {
+export async function openAgentPipes(o: { stdin?: boolean } = {}): Promise<AgentPipes> {
   const fifos = await openFifos().catch(() => null);
-  return fifos ? fifoPipes(fifos) : plainPipes();
+  const input = fifos && o.stdin ? await openInputFifo().catch(() => null) : null;
+  if (fifos && (input || !o.stdin)) return fifoPipes(fifos, input);
+  if (fifos) fifos.forEach((f) => (closeSync(f.read), closeSync(f.write)));
+  return plainPipes(o.stdin ?? false);
+}
+
+/**
+ * The agent's stdin as a FIFO: its read end for the agent (blocking, as a program expects), the
+ * write end ours. Opening the read end non-blocking first lets the write end open at once; a
+ * second, blocking read end is then opened for the agent and the first closed.
+ */
+async function openInputFifo(): Promise<Fifo> {
+  const dir = mkdtempSync(join(tmpdir(), 'switchyard-in-'));
+  const opened: number[] = [];
+  try {
+    const path = join(dir, 'stdin');
+    const made = await execFile('mkfifo', ['-m', '600', path]);
+    if (made.code !== 0) throw new Error(`mkfifo: ${made.stderr.trim()}`);
+    const probe = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+    opened.push(probe);
+    const write = openSync(path, constants.O_WRONLY);
+    opened.push(write);
+    const read = openSync(path, constants.O_RDONLY);
+    closeSync(probe);
+    opened.shift();
+    return { read, write };
+  } catch (e) {
+    for (const fd of opened) closeSync(fd);
+    throw e;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 interface Fifo {
@@ -96,15 +129,18 @@ async function openFifos(): Promise<Fifo[]> {
   }
 }
 
-function fifoPipes(fifos: Fifo[]): AgentPipes {
-  const closeWriteEnds = () => fifos.forEach((f) => closeSync(f.write));
+function fifoPipes(fifos: Fifo[], input: Fifo | null): AgentPipes {
+  const closeWriteEnds = () => {
+    fifos.forEach((f) => closeSync(f.write));
+    if (input) closeSync(input.read); // the agent's end of its stdin
+  };
   return {
     reusesBuffers: true,
     // From the process runner's worker: forking this (large) process stops the forking thread
     // for 6–40 ms, and that should not be the event loop. The FIFOs' write ends are descriptors
     // of the process, so the worker can hand them to the agent as they are.
     start: (program, args, options) =>
-      processRunner.startDetached(program, args, { ...options, stdout: fifos[0]!.write, stderr: fifos[1]!.write }),
+      processRunner.startDetached(program, args, { ...options, stdout: fifos[0]!.write, stderr: fifos[1]!.write, ...(input ? { stdin: input.read } : {}) }),
     attach(onOutput) {
       // The child has its copies now; ours must go, or the reader would never see the end.
       closeWriteEnds();
@@ -128,22 +164,28 @@ function fifoPipes(fifos: Fifo[]): AgentPipes {
       const closed = Promise.all(streams.map((s) => new Promise<void>((resolve) => (s.closed ? resolve() : s.once('close', () => resolve()))))).then(
         () => undefined,
       );
-      return { streams, closed };
+      let writer: Socket | null = null;
+      if (input) {
+        writer = new Socket({ fd: input.write, readable: false, writable: true });
+        writer.on('error', () => undefined); // the agent exited without reading: nothing to tell it any more
+      }
+      return { streams, closed, input: writer };
     },
     abandon() {
       closeWriteEnds();
       fifos.forEach((f) => closeSync(f.read));
+      if (input) closeSync(input.write);
     },
   };
 }
 
-function plainPipes(): AgentPipes {
+function plainPipes(stdin: boolean): AgentPipes {
   let child: ChildProcess | null = null;
   return {
     reusesBuffers: false,
     start(program, args, options) {
       return new Promise((resolve, reject) => {
-        const c = spawn(program, args, { ...options, detached: true, stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
+        const c = spawn(program, args, { ...options, detached: true, stdio: [stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'], windowsHide: true });
         c.once('spawn', () => {
           child = c;
           resolve(c as AgentProcess);
@@ -163,7 +205,8 @@ function plainPipes(): AgentPipes {
         s.on('error', () => undefined);
       });
       const closed = new Promise<void>((resolve) => c.once('close', () => resolve()));
-      return { streams, closed };
+      c.stdin?.on('error', () => undefined);
+      return { streams, closed, input: c.stdin ?? null };
     },
     abandon() {},
   };

@@ -45,6 +45,8 @@ export interface DetachedOptions {
   env: NodeJS.ProcessEnv;
   stdout: number;
   stderr: number;
+  /** A descriptor the program reads its stdin from; absent: none. */
+  stdin?: number;
 }
 
 /**

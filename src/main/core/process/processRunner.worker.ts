@@ -17,7 +17,7 @@ port.on('message', (r: RunnerRequest) => (r.kind === 'spawn' ? startDetached(r) 
 function startDetached(r: SpawnRequest): void {
   let child: ChildProcess;
   try {
-    child = spawn(r.program, r.args, { cwd: r.cwd, env: r.env, detached: true, stdio: ['ignore', r.stdout, r.stderr], windowsHide: true });
+    child = spawn(r.program, r.args, { cwd: r.cwd, env: r.env, detached: true, stdio: [r.stdin ?? 'ignore', r.stdout, r.stderr], windowsHide: true });
   } catch (e) {
     return reply(failed(r.id, e));
   }

@@ -39,6 +39,8 @@ export interface SpawnRequest {
   env: NodeJS.ProcessEnv;
   stdout: number;
   stderr: number;
+  /** A descriptor to read stdin from (a FIFO's read end); absent: no stdin. */
+  stdin?: number;
 }
 
 export type RunnerRequest = RunRequest | SpawnRequest;

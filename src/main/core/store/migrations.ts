@@ -92,6 +92,38 @@ export const MIGRATIONS: readonly Migration[] = [
     },
   },
   {
+    version: 3,
+    name: 'tool permission requests and remembered rules (rule 11)',
+    up(db) {
+      db.exec(`
+        -- One row per tool request that reached a person or a rule; status moves once, from
+        -- 'pending', by one compare-and-set (allow and deny race like approve and reject).
+        CREATE TABLE permission_requests (
+          id           TEXT PRIMARY KEY,
+          workflow_id  TEXT NOT NULL REFERENCES workflows(id) ON DELETE CASCADE,
+          stage        TEXT NOT NULL,
+          tool         TEXT NOT NULL,
+          tool_use_id  TEXT,
+          summary      TEXT NOT NULL,
+          input_json   TEXT NOT NULL,
+          status       TEXT NOT NULL CHECK (status IN ('pending', 'allowed', 'denied')),
+          reason       TEXT,
+          created_at   TEXT NOT NULL,
+          decided_at   TEXT
+        );
+        CREATE INDEX permission_requests_pending ON permission_requests(workflow_id, created_at) WHERE status = 'pending';
+
+        -- "Allow always for this repository": keyed by the repository's main worktree path.
+        CREATE TABLE permission_rules (
+          repo_path  TEXT NOT NULL,
+          rule       TEXT NOT NULL,
+          created_at TEXT NOT NULL,
+          PRIMARY KEY (repo_path, rule)
+        );
+      `);
+    },
+  },
+  {
     // Ship's (rule 12); 3 is the approvals branch's.
     version: 4,
     name: "workflows' links to their GitHub issue, pushed commit and pull request",

@@ -5,6 +5,7 @@ import type Database from 'better-sqlite3';
 import { Checkpointer } from './checkpointer';
 import { openDatabase, type Durability } from './database';
 import { EventStore } from './eventStore';
+import { PermissionStore } from './permissionStore';
 import { ProcessStore } from './processStore';
 import { SettingsStore } from './settingsStore';
 import { WorkflowStore } from './workflowStore';
@@ -24,6 +25,8 @@ export interface Storage {
   readonly events: EventStore;
   readonly processes: ProcessStore;
   readonly settings: SettingsStore;
+  /** Tool permission requests and remembered rules (rule 11). */
+  readonly permissions: PermissionStore;
   /** Told the row count of every commit (the checkpointer paces itself on it). */
   committed(rows: number): void;
   /** Resolves true once WAL checkpoints run in the worker thread, false if SQLite does them inline. */
@@ -50,6 +53,7 @@ export function openStorage(dataDir: string, options: StorageOptions = {}): Stor
     events: new EventStore(db),
     processes: new ProcessStore(db),
     settings: new SettingsStore(db),
+    permissions: new PermissionStore(db),
     committed: (rows) => checkpointer?.committed(rows),
     checkpointsInWorker: () => checkpointer?.ready ?? Promise.resolve(false),
     async close() {

@@ -3,6 +3,7 @@ import type Database from 'better-sqlite3';
 import type { Workflow } from '../../../shared/domain';
 import type { Usage } from '../../../shared/events';
 import type { Pipeline } from '../../../shared/pipeline';
+import type { PendingPermission } from '../../../shared/permissions';
 import { RUNNING_STATUSES, canTransition, type WorkflowStatus } from '../../../shared/status';
 
 /** Where a workflow's pipeline stands; persisted so a restart can continue after the gate. */
@@ -88,7 +89,10 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
-function toRecord(row: Row): WorkflowRecord {
+/** A workflow's waiting tool requests (rule 11); only an in_progress workflow can have any. */
+type PendingOf = (id: string, status: WorkflowStatus) => PendingPermission[];
+
+function toRecord(row: Row, pendingOf: PendingOf): WorkflowRecord {
   return {
     n: row.n,
     stageIndex: row.stage_index,
@@ -108,6 +112,7 @@ function toRecord(row: Row): WorkflowRecord {
       completedAt: row.completed_at,
       failureReason: row.failure_reason,
       usage: { inputTokens: row.input_tokens, outputTokens: row.output_tokens, cachedTokens: row.cached_tokens, costUsd: row.cost_usd },
+      pendingPermissions: pendingOf(row.id, row.status),
     },
   };
 }
@@ -146,6 +151,10 @@ function withChanges(rec: WorkflowRecord, row: MutableRow): WorkflowRecord {
       completedAt: row.completed_at,
       failureReason: row.failure_reason,
       usage: { inputTokens: row.input_tokens, outputTokens: row.output_tokens, cachedTokens: row.cached_tokens, costUsd: row.cost_usd },
+      // A transition always changes the status, and requests exist only while in_progress (made
+      // there, denied in the commit that leaves it): a row that moved has none. No query on the
+      // hot path of approve and the stage transitions.
+      pendingPermissions: [],
     },
   };
 }
@@ -180,6 +189,15 @@ export interface ListQuery {
   limit: number;
 }
 
+interface PendingRow {
+  id: string;
+  stage: string;
+  tool: string;
+  summary: string;
+  input_json: string;
+  created_at: string;
+}
+
 const RUNNING_LIST = RUNNING_STATUSES.map((s) => `'${s}'`).join(', ');
 
 export class WorkflowStore {
@@ -193,8 +211,17 @@ export class WorkflowStore {
   private readonly updateProgressStmt: Database.Statement;
   private readonly setUsageStmt: Database.Statement;
   private readonly listStmts = new Map<string, Database.Statement>();
+  private readonly pendingStmt: Database.Statement<[string], PendingRow>;
+  private readonly pendingOf: PendingOf;
 
   constructor(private readonly db: Database.Database) {
+    this.pendingStmt = db.prepare(
+      `SELECT id, stage, tool, summary, input_json, created_at FROM permission_requests WHERE workflow_id = ? AND status = 'pending' ORDER BY created_at, rowid`,
+    );
+    this.pendingOf = (id, status) =>
+      status === 'in_progress'
+        ? this.pendingStmt.all(id).map((r) => ({ requestId: r.id, stage: r.stage, tool: r.tool, summary: r.summary, input: JSON.parse(r.input_json) as unknown, requestedAt: r.created_at }))
+        : [];
     this.insertStmt = db.prepare(`
       INSERT INTO workflows (id, issue_id, title, description, worktree_path, worktree_name, pipeline_json,
                              status, created_at)
@@ -226,16 +253,16 @@ export class WorkflowStore {
 
   get(id: string): WorkflowRecord | null {
     const row = this.getStmt.get(id);
-    return row ? toRecord(row) : null;
+    return row ? toRecord(row, this.pendingOf) : null;
   }
 
   /** Every workflow that holds a worktree (queued, pending, in_progress, blocked), oldest first. */
   active(): WorkflowRecord[] {
-    return this.activeStmt.all().map(toRecord);
+    return this.activeStmt.all().map((r) => toRecord(r, this.pendingOf));
   }
 
   withStatus(status: WorkflowStatus): WorkflowRecord[] {
-    return this.byStatusStmt.all(status).map(toRecord);
+    return this.byStatusStmt.all(status).map((r) => toRecord(r, this.pendingOf));
   }
 
   /** Workflows counting against the concurrency limit (rule 2). */
@@ -245,7 +272,7 @@ export class WorkflowStore {
 
   oldestQueued(): WorkflowRecord | null {
     const row = this.oldestQueuedStmt.get();
-    return row ? toRecord(row) : null;
+    return row ? toRecord(row, this.pendingOf) : null;
   }
 
   /**
@@ -314,6 +341,6 @@ export class WorkflowStore {
     const sql = `SELECT * FROM workflows ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY n DESC LIMIT @limit`;
     let stmt = this.listStmts.get(sql);
     if (!stmt) this.listStmts.set(sql, (stmt = this.db.prepare(sql)));
-    return (stmt.all(args) as Row[]).map(toRecord);
+    return (stmt.all(args) as Row[]).map((r) => toRecord(r, this.pendingOf));
   }
 }

@@ -22,6 +22,7 @@ export function wf(status: WorkflowStatus, over: Partial<Workflow> = {}): Workfl
     completedAt: null,
     failureReason: null,
     usage: { ...EMPTY_USAGE },
+    pendingPermissions: [],
     ...over,
   } as Workflow;
 }

@@ -2,6 +2,7 @@ import { memo } from 'react';
 import type { WorkflowEvent } from '../../../shared/events';
 import { formatClock } from '../lib/format';
 import { agentEventBody } from './AgentEventBody';
+import { PermissionRowActions } from './PermissionPanel';
 
 const TONE: Partial<Record<WorkflowEvent['type'], string>> = {
   workflow_completed: 'good',
@@ -21,6 +22,9 @@ const TONE: Partial<Record<WorkflowEvent['type'], string>> = {
   commit_created: 'good',
   branch_pushed: 'good',
   pull_request_opened: 'good',
+  permission_requested: 'warn',
+  permission_granted: 'good',
+  permission_denied: 'bad',
 };
 
 /** One event: sequence, time, agent, type and the message (agent output monospaced; agent activity in AgentEventBody). */
@@ -33,7 +37,17 @@ export const EventRow = memo(function EventRow({ event }: { event: WorkflowEvent
       <time className="ev-time" dateTime={event.timestamp}>{formatClock(event.timestamp)}</time>
       <span className="ev-agent">{event.agent}</span>
       <span className={`ev-type t-${TONE[event.type] ?? 'plain'}`}>{event.type.replace(/_/g, ' ')}</span>
-      {body ?? (output ? <pre className="ev-msg ev-out">{event.message}</pre> : <span className="ev-msg">{event.message}</span>)}
+      {body ??
+        (output ? (
+          <pre className="ev-msg ev-out">{event.message}</pre>
+        ) : event.type === 'permission_requested' ? (
+          <span className="ev-msg">
+            {event.message}
+            <PermissionRowActions event={event} />
+          </span>
+        ) : (
+          <span className="ev-msg">{event.message}</span>
+        ))}
     </>
   );
 });

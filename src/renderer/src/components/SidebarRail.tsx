@@ -1,6 +1,6 @@
-import { baseName, STATUS_LABEL, STATUS_MARK } from '../lib/format';
+import { baseName, NEEDS_YOU, STATUS_LABEL, STATUS_MARK } from '../lib/format';
 import { withKey } from '../lib/keymap';
-import { useApp, useRepos, useWorktreeRow } from '../state/hooks';
+import { useApp, useRepos, useWorkflows, useWorktreeRow } from '../state/hooks';
 import { runAction } from '../state/runAction';
 
 /** "feature-a" -> "fa", "main" -> "ma": enough to tell rows apart next to their status mark. */
@@ -50,15 +50,18 @@ function RailWorktree({ path }: { path: string }) {
     for (const list of Object.values(s.worktrees)) for (const w of list) if (w.path === path) return w.branch ?? `${baseName(path)} (detached)`;
     return baseName(path);
   });
-  const { status, issueId, selected, opened, ref } = useWorktreeRow(path);
-  const label = `${branch}: ${status ? STATUS_LABEL[status] : 'No workflow'}${issueId ? ` ${issueId}` : ''}`;
+  const { workflowId, status, issueId, selected, opened, ref } = useWorktreeRow(path);
+  // Rule 11: a running workflow whose agent waits for a tool answer needs the person, like a gate.
+  const needsYou = useWorkflows((s) => status === 'in_progress' && workflowId !== null && (s.byId[workflowId]?.pendingPermissions.length ?? 0) > 0);
+  const shown = needsYou ? 'blocked' : status;
+  const label = `${branch}: ${needsYou ? NEEDS_YOU : status ? STATUS_LABEL[status] : 'No workflow'}${issueId ? ` ${issueId}` : ''}`;
   return (
     <li ref={ref} className={`rail-wt${selected ? ' cursor' : ''}${opened ? ' open' : ''}`}>
       <button type="button" aria-current={opened ? 'page' : undefined} title={`${label}\n${path}\n${withKey('open', 'Open')}`} onClick={() => app.commands.openWorktree(path)}>
         {/* The name is the words (hidden text), not the abbreviation shown. */}
         <span className="sr-only">{label}</span>
-        <span className={status ? `rail-mark s-${status}` : 'rail-mark'} aria-hidden="true">
-          {status ? STATUS_MARK[status] : '·'}
+        <span className={shown ? `rail-mark s-${shown}` : 'rail-mark'} aria-hidden="true">
+          {shown ? STATUS_MARK[shown] : '·'}
         </span>
         <span className="rail-name" aria-hidden="true">{initials(branch)}</span>
       </button>

@@ -1,12 +1,16 @@
 import type { WorkflowStatus } from '../../../shared/status';
-import { STATUS_LABEL } from '../lib/format';
+import { NEEDS_YOU, STATUS_LABEL } from '../lib/format';
 
-/** A workflow status in colour and in words (colour is never the only signal). */
-export function StatusBadge({ status }: { status: WorkflowStatus }) {
+/**
+ * A workflow status in colour and in words (colour is never the only signal). A running workflow
+ * with a tool request waiting (rule 11) needs the person like one at its gate: "Needs you".
+ */
+export function StatusBadge({ status, needsYou = false }: { status: WorkflowStatus; needsYou?: boolean }) {
+  const asks = needsYou && status === 'in_progress';
   return (
-    <span className={`badge s-${status}`} data-status={status}>
+    <span className={`badge s-${asks ? 'blocked' : status}`} data-status={status} data-needs-you={asks ? '' : undefined}>
       <span className="dot" aria-hidden="true" />
-      {STATUS_LABEL[status]}
+      {asks ? NEEDS_YOU : STATUS_LABEL[status]}
     </span>
   );
 }

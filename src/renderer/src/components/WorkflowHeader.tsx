@@ -1,4 +1,5 @@
-import { useTracker, useUi, useWorkflow } from '../state/hooks';
+import { sandboxOf } from '../lib/format';
+import { useEvents, useTracker, useUi, useWorkflow } from '../state/hooks';
 import { PullRequestBadge } from './PullRequestBadge';
 import { isTerminal } from '../../../shared/status';
 import { Elapsed } from './Elapsed';
@@ -8,6 +9,8 @@ import { UsageSummary } from './UsageSummary';
 
 export function WorkflowHeader({ workflowId }: { workflowId: string }) {
   const w = useWorkflow(workflowId);
+  const stage = w && !isTerminal(w.status) ? w.currentStage : null;
+  const sandbox = useEvents((s) => sandboxOf(s.logs[workflowId]?.events, stage));
   const fromHistory = useUi((s) => s.main.kind === 'workflow');
   const link = useTracker((s) => (w ? s.links[w.worktreePath] : undefined));
   if (!w) return null;
@@ -19,7 +22,7 @@ export function WorkflowHeader({ workflowId }: { workflowId: string }) {
           {w.title && <span className="title">{w.title}</span>}
         </h1>
         <div className="wf-meta">
-          <StatusBadge status={w.status} />
+          <StatusBadge status={w.status} needsYou={w.pendingPermissions.length > 0} />
           <Elapsed workflowId={workflowId} />
           <UsageSummary usage={w.usage} />
           <span className="muted" title={w.worktreePath}>
@@ -27,6 +30,11 @@ export function WorkflowHeader({ workflowId }: { workflowId: string }) {
           </span>
           {fromHistory && isTerminal(w.status) && <span className="tag">read-only</span>}
           <PullRequestBadge link={link} />
+          {sandbox && (
+            <span className="tag" data-testid="stage-sandbox" title={`Stage ${stage ?? ''} runs in the ${sandbox} sandbox of its CLI, which cannot ask before a tool runs`}>
+              sandbox: {sandbox}
+            </span>
+          )}
         </div>
       </div>
       <StageStepper workflowId={workflowId} />

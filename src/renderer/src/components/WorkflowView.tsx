@@ -4,6 +4,7 @@ import { useApp, useUi, useWorkflow } from '../state/hooks';
 import { runAction } from '../state/runAction';
 import { ChangesView } from './ChangesView';
 import { EventStream } from './EventStream';
+import { PermissionPanel } from './PermissionPanel';
 import { PlanPanel } from './PlanPanel';
 import { WorkflowActions } from './WorkflowActions';
 import { WorkflowHeader } from './WorkflowHeader';
@@ -34,6 +35,7 @@ export function WorkflowView({ workflowId }: { workflowId: string }) {
         </div>
       )}
       {status === 'blocked' && <PlanPanel workflowId={workflowId} />}
+      {status === 'in_progress' && <PermissionPanel workflowId={workflowId} />}
       <div className="tabs" role="tablist" aria-label="Workflow details">
         <button type="button" role="tab" aria-selected={tab === 'events'} title={withKey('showEvents', 'Events')} onClick={() => runAction(app, 'showEvents')}>
           Events

@@ -10,6 +10,7 @@ export function WorktreeRow({ repoId, path }: { repoId: string; path: string }) 
   const { workflowId, status, issueId, selected, opened, ref } = useWorktreeRow(path);
   const link = useTracker((s) => s.links[path]);
   const stage = useWorkflows((s) => (workflowId ? s.byId[workflowId]?.currentStage : null));
+  const needsYou = useWorkflows((s) => (workflowId ? (s.byId[workflowId]?.pendingPermissions.length ?? 0) > 0 : false));
 
   if (!wt) return null;
   const name = wt.branch ?? `${baseName(path)} (detached)`;
@@ -32,7 +33,7 @@ export function WorktreeRow({ repoId, path }: { repoId: string; path: string }) 
           {wt.stale && <span className="tag" title="Merged, clean and idle: it can go (Z removes merged worktrees)">merged</span>}
         </span>
         <span className="wt-state">
-          {status ? <StatusBadge status={status} /> : <span className="muted">No workflow</span>}
+          {status ? <StatusBadge status={status} needsYou={needsYou} /> : <span className="muted">No workflow</span>}
           {issueId && <span className="wt-issue">{issueId}</span>}
           {stage && status && !['completed', 'cancelled'].includes(status) && <span className="wt-stage">{stage}</span>}
         </span>

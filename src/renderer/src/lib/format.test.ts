@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Workflow } from '../../../shared/domain';
 import { WORKFLOW_STATUSES } from '../../../shared/status';
-import { baseName, elapsedMs, formatClock, formatCount, formatDuration, STATUS_LABEL, stepsOf } from './format';
+import { baseName, elapsedMs, formatClock, formatCount, formatDuration, sandboxOf, STATUS_LABEL, stepsOf } from './format';
 
 const pipeline: Workflow['pipeline'] = {
   name: 'default',
@@ -56,5 +56,18 @@ describe('formatClock', () => {
 describe('formatCount', () => {
   it('prints what toLocaleString prints', () => {
     for (const n of [0, 7, 1234, 1234567, 100000]) expect(formatCount(n)).toBe(n.toLocaleString());
+  });
+});
+
+describe('sandboxOf (rule 11: a CLI that cannot ask shows its sandbox)', () => {
+  const started = (stage: string, sequence: number, sandbox?: string) =>
+    ({ id: String(sequence), workflowId: 'w', sequence, timestamp: '', agent: 'developer', type: 'stage_started', message: '', data: { stage, ...(sandbox ? { sandbox } : {}) } }) as const;
+  it('reads the latest stage_started of the current stage', () => {
+    const events = [started('plan', 1, 'read-only'), started('implement', 2, 'workspace-write')];
+    expect(sandboxOf(events, 'implement')).toBe('workspace-write');
+    expect(sandboxOf(events, 'plan')).toBe('read-only');
+    expect(sandboxOf([...events, started('implement', 3)], 'implement')).toBeNull();
+    expect(sandboxOf(events, null)).toBeNull();
+    expect(sandboxOf(undefined, 'plan')).toBeNull();
   });
 });

@@ -1,5 +1,6 @@
 // Display helpers: status words, elapsed time, the stage stepper's states.
 import type { Workflow } from '../../../shared/domain';
+import type { WorkflowEvent } from '../../../shared/events';
 import { isApprovalStage } from '../../../shared/pipeline';
 import { isTerminal, type WorkflowStatus } from '../../../shared/status';
 
@@ -13,6 +14,9 @@ export const STATUS_LABEL: Readonly<Record<WorkflowStatus, string>> = {
   failed: 'Failed',
   cancelled: 'Cancelled',
 };
+
+/** A running workflow whose agent waits for a tool request to be answered (rule 11). */
+export const NEEDS_YOU = 'Needs you';
 
 /** A mark per status, for places too narrow for the words (the sidebar rail); the words go in its label. */
 export const STATUS_MARK: Readonly<Record<WorkflowStatus, string>> = {
@@ -110,4 +114,14 @@ let counts: Intl.NumberFormat | null = null;
 export function formatCount(n: number): string {
   counts ??= new Intl.NumberFormat();
   return counts.format(n);
+}
+
+/** The sandbox the current stage's CLI runs in, as its stage_started said (a CLI that cannot ask, rule 11). */
+export function sandboxOf(events: readonly WorkflowEvent[] | undefined, stage: string | null): string | null {
+  if (!events || !stage) return null;
+  for (let i = events.length - 1; i >= 0; i--) {
+    const e = events[i]!;
+    if (e.type === 'stage_started' && e.data?.stage === stage) return typeof e.data.sandbox === 'string' ? e.data.sandbox : null;
+  }
+  return null;
 }

@@ -30,6 +30,10 @@ export const ACTION_IDS = [
   'toggleRun',
   'worktreeOutput',
   'removeMerged',
+  // Tool approvals (rule 11): the oldest waiting tool request of the open workflow.
+  'allowTool',
+  'allowToolAlways',
+  'denyTool',
 ] as const;
 export type ActionId = (typeof ACTION_IDS)[number];
 
@@ -76,9 +80,12 @@ export const ACTIONS: readonly ActionDef[] = [
   { id: 'ship', label: 'Ship as a pull request', keys: ['S'], plain: ['s'] },
   { id: 'fixChecks', label: 'Send failing checks back to the agent', keys: ['F'], plain: ['f'] },
   { id: 'rerunSetup', label: "Re-run the worktree's setup", keys: ['U'], plain: ['u'] },
-  { id: 'toggleRun', label: 'Start or stop the run command', keys: ['X'], plain: ['x'] },
+  { id: 'toggleRun', label: 'Start or stop the run command', keys: ['P'], plain: ['p'] },
   { id: 'worktreeOutput', label: 'Show setup and run output', keys: ['L'], plain: ['l'] },
   { id: 'removeMerged', label: 'Remove merged worktrees', keys: ['Z'], plain: ['z'] },
+  { id: 'allowTool', label: 'Allow the tool request', keys: ['Y'], plain: ['y'] },
+  { id: 'allowToolAlways', label: 'Allow always for this repository', keys: ['Shift+Y'], plain: ['Y'] },
+  { id: 'denyTool', label: 'Deny the tool request', keys: ['X'], plain: ['x'] },
 ];
 
 const BY_ID = new Map(ACTIONS.map((a) => [a.id, a]));

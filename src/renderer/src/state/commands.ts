@@ -23,6 +23,8 @@ export interface Commands {
   approve(workflowId: string): Promise<Workflow>;
   reject(workflowId: string, feedback: string, replan: boolean): Promise<Workflow>;
   cancel(workflowId: string, reason?: string): Promise<Workflow>;
+  /** Rule 11: answers a waiting tool request. */
+  decidePermission(params: ParamsIn<'permissions.decide'>): Promise<Workflow>;
   /** Moves the sidebar cursor by `delta` worktrees. */
   moveSelection(delta: 1 | -1): void;
   openWorktree(path: string): void;
@@ -147,6 +149,11 @@ export function createCommands(client: SwitchyardClient, stores: Stores, clock: 
     },
     async cancel(workflowId, reason) {
       const w = await client.call('workflows.cancel', reason ? { workflowId, reason } : { workflowId });
+      upsert([w]);
+      return w;
+    },
+    async decidePermission(params) {
+      const w = await client.call('permissions.decide', params);
       upsert([w]);
       return w;
     },

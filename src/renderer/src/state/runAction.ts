@@ -49,6 +49,10 @@ export function isAvailable(app: App, id: ActionId): boolean {
       return w?.status === 'blocked';
     case 'cancel':
       return w !== null && !isTerminal(w.status);
+    case 'allowTool':
+    case 'allowToolAlways':
+    case 'denyTool':
+      return (w?.pendingPermissions.length ?? 0) > 0;
     case 'open':
       return ui.selectedPath !== null;
     case 'newWorkflow':
@@ -202,6 +206,18 @@ export function runAction(app: App, id: ActionId): void {
             r.refused.length > 0 ? 'error' : 'info',
           ),
         )
+        .catch((e) => notice(app, errorText(e), 'error'));
+      return;
+    }
+    case 'allowTool':
+    case 'allowToolAlways':
+    case 'denyTool': {
+      // The oldest waiting request of the open workflow (the panel lists them oldest first).
+      const request = w?.pendingPermissions[0];
+      if (!w || !request) return notice(app, w ? `Nothing to answer: ${w.issueId} has no tool request waiting.` : 'Nothing to answer: no workflow is open.');
+      if (id === 'denyTool') return ui.setState({ dialog: { kind: 'denyTool', workflowId: w.id, requestId: request.requestId } });
+      void app.commands
+        .decidePermission({ workflowId: w.id, requestId: request.requestId, decision: 'allow', ...(id === 'allowToolAlways' ? { remember: 'repository' as const } : {}) })
         .catch((e) => notice(app, errorText(e), 'error'));
       return;
     }

@@ -43,6 +43,7 @@ export type Dialog =
   | { kind: 'help' }
   | { kind: 'settings' }
   | { kind: 'issues'; repoId: string | null };
+  | { kind: 'denyTool'; workflowId: string; requestId: string };
 
 export type MainView =
   | { kind: 'none' }

@@ -102,5 +102,6 @@ export const workflow = (over: Partial<Workflow> = {}): Workflow => ({
   completedAt: null,
   failureReason: null,
   usage: { ...EMPTY_USAGE },
+  pendingPermissions: [],
   ...over,
 });

@@ -71,3 +71,29 @@ describe('Claude Code stream-json (recorded from claude 2.1.332)', () => {
     expect(sink.unknowns).toEqual([JSON.stringify({ type: 'brand_new_record', x: 1 })]);
   });
 });
+
+describe("the CLI's own refusals (rule 11)", () => {
+  it('each entry of a result\'s permission_denials is reported as refused, with its tool, input and tool_use id', () => {
+    const sink = new RecordingSink();
+    const parser = new ClaudeStreamParser(sink, '/w');
+    // As Claude Code 2.1.332 printed it for a Bash call acceptEdits does not allow.
+    const result = {
+      type: 'result',
+      subtype: 'success',
+      is_error: false,
+      result: 'done',
+      session_id: 's',
+      total_cost_usd: 0.001,
+      permission_denials: [{ tool_name: 'Bash', tool_use_id: 'toolu_b1', tool_input: { command: "python3 -c \"open('b.txt','w')\"", description: 'x' } }],
+    };
+    feed(parser, [JSON.stringify(result), JSON.stringify({ ...result, permission_denials: [] })]);
+    expect(sink.refusals).toEqual([{ tool: 'Bash', input: { command: "python3 -c \"open('b.txt','w')\"", description: 'x' }, toolUseId: 'toolu_b1' }]);
+    expect(sink.answers).toEqual(['done', 'done']);
+  });
+
+  it('control requests are the channel\'s, never shown as unknown output', () => {
+    const sink = new RecordingSink();
+    feed(new ClaudeStreamParser(sink, '/w'), [JSON.stringify({ type: 'control_request', request_id: 'r', request: { subtype: 'can_use_tool' } })]);
+    expect(sink.unknowns).toEqual([]);
+  });
+});

@@ -3,7 +3,9 @@
 //   system/api_retry       attempt, max_retries, error_status     -> system_warning, or fatal (401/403)
 //   assistant              message.content: text, tool_use        -> agent_message, tool_call; usage so far
 //   user                   message.content: tool_result           -> tool_result
-//   result                 result, is_error, total_cost_usd, usage -> answer or failure; usage with cost
+//   result                 result, is_error, total_cost_usd, usage -> answer or failure; usage with cost;
+//                          permission_denials                    -> refused (rule 11)
+//   control_request        can_use_tool (--permission-prompt-tool stdio): read by the stage's permission channel
 // The figures of a result are the session's totals: a resumed session's (`--resume`) include
 // the runs before. The parser reports session totals throughout; `base` is what the session had
 // before this run, so the live figures between results are on the same footing.
@@ -60,6 +62,8 @@ export class ClaudeStreamParser implements RecordParser {
         return this.result(r);
       case 'stream_event':
       case 'rate_limit_event':
+      case 'control_request': // a tool request: the stage's permission channel answers it
+      case 'control_response':
         return; // partial deltas and rate-limit notices: the whole message and api_retry say it better
       default:
         this.sink.unknown(line);
@@ -128,6 +132,12 @@ export class ClaudeStreamParser implements RecordParser {
   }
 
   private result(r: Obj): void {
+    for (const raw of Array.isArray(r.permission_denials) ? r.permission_denials : []) {
+      const d = obj(raw);
+      if (d && typeof d.tool_name === 'string') {
+        this.sink.refused({ tool: d.tool_name, input: truncateValue(d.tool_input ?? null), toolUseId: typeof d.tool_use_id === 'string' ? d.tool_use_id : null });
+      }
+    }
     const cost = typeof r.total_cost_usd === 'number' && Number.isFinite(r.total_cost_usd) && r.total_cost_usd >= 0 ? r.total_cost_usd : null;
     this.settled = { ...resultUsage(r), costUsd: cost ?? this.settled.costUsd };
     this.messages.clear();

@@ -6,7 +6,8 @@
 // error (authentication) that must stop the stage at once.
 import type { EventDraft, Usage } from '../../../../shared/events';
 import { usageLine } from '../../../../shared/format';
-import type { RecordParser, StreamFormat, StreamSink } from '../../agents/types';
+import type { PermissionChannel, RecordParser, StreamFormat, StreamSink } from '../../agents/types';
+import type { PermissionGate } from '../../runner';
 import { TailBuffer } from '../bytes';
 import { EmitQueue } from '../emitQueue';
 import type { OutputCollector } from '../outputCollector';
@@ -33,6 +34,19 @@ export interface StructuredOutputOptions {
   /** Called with true to pause stdout while too many events wait for their commit. */
   onPressure?(paused: boolean): void;
   maxInFlight?: number;
+  /** Rule 11: the CLI's tool requests, read from its stream and answered on its stdin. */
+  permissions?: StagePermissionIo | null;
+  /** Where the CLI's own refusals go (permission_denials), when no channel is open. */
+  refusals?: PermissionGate | null;
+}
+
+/** A permission channel opened for this stage: the CLI's format, who decides, and its stdin. */
+export interface StagePermissionIo {
+  channel: PermissionChannel;
+  gate: PermissionGate;
+  write(line: string): void;
+  /** The CLI reads nothing more: closes its stdin (it then exits). */
+  end(): void;
 }
 
 const TAIL_BYTES = 8 * 1024;
@@ -83,6 +97,7 @@ export class StructuredOutput {
         this.o.onFatal?.(reason);
       },
       unknown: (line) => this.passThrough(Buffer.from(`${line}\n`)),
+      refused: (request) => (this.o.permissions?.gate ?? this.o.refusals)?.refusedByCli(request),
     };
     this.parser = o.stream.parser(sink, { cwd: o.cwd, resumedUsage: o.resumed?.usage ?? null });
     this.splitter = new LineSplitter({ line: (l) => this.line(l), raw: (b) => this.passThrough(b) });
@@ -150,12 +165,16 @@ export class StructuredOutput {
       }
       if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
         this.records++;
+        const record = value as Record<string, unknown>;
+        const ask = this.o.permissions?.channel.request(record);
+        if (ask) return this.ask(ask);
         try {
-          this.parser.record(value as Record<string, unknown>, text);
+          this.parser.record(record, text);
         } catch {
           // A record of a shape no version wrote yet must not stop the stage: keep it as it came.
           this.passThrough(Buffer.from(`${text}\n`));
         }
+        if (this.o.permissions?.channel.ends(record)) this.o.permissions.end();
         return;
       }
     }
@@ -163,6 +182,15 @@ export class StructuredOutput {
       this.textLines++;
       this.passThrough(Buffer.from(`${text}\n`));
     }
+  }
+
+  /** A tool request: decided by the gate (rules, the person, a stop), answered on the CLI's stdin by its id. */
+  private ask(a: { id: string; tool: string; input: unknown; toolUseId: string | null }): void {
+    const io = this.o.permissions!;
+    void io.gate.ask({ tool: a.tool, input: a.input, toolUseId: a.toolUseId }).then(
+      (answer) => io.write(io.channel.answer(a.id, a.input, answer)),
+      (e: unknown) => io.write(io.channel.answer(a.id, a.input, { allow: false, message: `Switchyard could not decide: ${(e as Error).message}` })),
+    );
   }
 
   private passThrough(bytes: Buffer): void {

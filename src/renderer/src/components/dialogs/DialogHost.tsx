@@ -3,6 +3,7 @@ import { AddRepositoryDialog } from './AddRepositoryDialog';
 import { CancelDialog } from './CancelDialog';
 import { CommandPalette } from './CommandPalette';
 import { CreateWorktreeDialog } from './CreateWorktreeDialog';
+import { DenyToolDialog } from './DenyToolDialog';
 import { HelpOverlay } from './HelpOverlay';
 import { IssuesDialog } from './IssuesDialog';
 import { RejectDialog } from './RejectDialog';
@@ -37,5 +38,7 @@ export function DialogHost() {
       return <SettingsDialog onClose={close} />;
     case 'issues':
       return <IssuesDialog initialRepo={dialog.repoId} onClose={close} />;
+    case 'denyTool':
+      return <DenyToolDialog workflowId={dialog.workflowId} requestId={dialog.requestId} onClose={close} />;
   }
 }

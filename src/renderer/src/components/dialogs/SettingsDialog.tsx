@@ -6,6 +6,7 @@ import { buildPatch, draftsOf, isDefault, parseDraft, serverErrors, toDraft, typ
 import { errorText } from '../../state/commands';
 import { useApp } from '../../state/hooks';
 import { ErrorText, Modal } from './Modal';
+import { RememberedRules } from './RememberedRules';
 
 /** Every setting, generated from the shared field table: read with settings.get, saved with settings.set. */
 export function SettingsDialog({ onClose }: { onClose: () => void }) {
@@ -26,7 +27,10 @@ export function SettingsDialog({ onClose }: { onClose: () => void }) {
   return (
     <Modal title="Settings" onClose={onClose} className="settings">
       {loaded ? (
-        <SettingsForm initial={loaded} onClose={onClose} />
+        <>
+          <SettingsForm initial={loaded} onClose={onClose} />
+          <RememberedRules />
+        </>
       ) : (
         <>
           {loadError ? <ErrorText error={loadError} /> : <p className="muted" role="status">Loading the settings…</p>}
