@@ -2,6 +2,7 @@
 // self time per function) and a Chromium trace (script, style, layout, paint, GC per task).
 // Opt-in with BENCH_PROFILE=<dir>: the raw files go there (open the .cpuprofile in DevTools'
 // Performance panel, the trace in chrome://tracing or ui.perfetto.dev) and a summary is printed.
+// BENCH_PROFILE_US sets the sampling interval (µs, default 200): a longer one slows scripts less.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -72,7 +73,7 @@ export async function startPageProfile(browser: Browser, page: Page, dir: string
   const sampling = process.env.BENCH_PROFILE_JS !== '0';
   if (sampling) {
     await cdp.send('Profiler.enable');
-    await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+    await cdp.send('Profiler.setSamplingInterval', { interval: Number(process.env.BENCH_PROFILE_US ?? 200) });
     await cdp.send('Profiler.start');
   }
   await browser.startTracing(page, { categories: ['devtools.timeline', 'v8', 'blink.user_timing', 'disabled-by-default-devtools.timeline'] });
