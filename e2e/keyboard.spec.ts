@@ -1,6 +1,5 @@
 import { ACTIONS } from '../src/renderer/src/lib/keymap';
 import { expect, test } from './test';
-import { ACTIONS } from '../src/renderer/src/lib/keymap';
 
 test('the whole flow from the keyboard alone', async ({ ui, page }) => {
   await ui.open();

@@ -2,6 +2,7 @@
 // self time per function) and a Chromium trace (script, style, layout, paint, GC per task).
 // Opt-in with BENCH_PROFILE=<dir>: the raw files go there (open the .cpuprofile in DevTools'
 // Performance panel, the trace in chrome://tracing or ui.perfetto.dev) and a summary is printed.
+// BENCH_PROFILE_US sets the sampling interval (µs, default 200): a longer one slows scripts less.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -18,9 +19,10 @@ interface CpuProfile {
   startTime: number;
   endTime: number;
 }
-interface TraceEvent {
+export interface TraceEvent {
   name: string;
   ph: string;
+  ts: number;
   dur?: number;
   /** Thread (CPU) time: what the task cost, unlike `dur`, is not inflated by waiting for a core. */
   tdur?: number;
@@ -31,6 +33,36 @@ interface TraceEvent {
 
 export interface PageProfiler {
   stop(label: string): Promise<string>;
+  /** The trace events of the last `stop` (for figures computed from them: `frameCpu`). */
+  trace: TraceEvent[];
+}
+
+/** Records only the trace (no CPU sampling, nothing written): for figures computed from it. */
+export async function startPageTrace(browser: Browser, page: Page): Promise<{ stop(): Promise<TraceEvent[]> }> {
+  await browser.startTracing(page, { categories: ['devtools.timeline', 'blink.user_timing', 'disabled-by-default-devtools.timeline'] });
+  return { stop: async () => (JSON.parse((await browser.stopTracing()).toString('utf8')) as { traceEvents: TraceEvent[] }).traceEvents };
+}
+
+/**
+ * The renderer main thread's CPU time (`tdur`, not inflated by waiting for a core) between
+ * consecutive `performance.mark(mark)` calls, one per animation frame: the tasks that started
+ * after one mark and up to the next (the frame that carries the next mark, with the scroll
+ * events, React's render, layout and paint it runs, and the tasks in between), in ms.
+ */
+export function frameCpu(events: TraceEvent[], mark: string): number[] {
+  const marks = events.filter((e) => e.name === mark && e.ph !== 'X').sort((a, b) => a.ts - b.ts);
+  if (marks.length < 2) return [];
+  const { pid, tid } = marks[0]!;
+  const tasks = events.filter((e) => e.pid === pid && e.tid === tid && e.ph === 'X' && e.name === 'RunTask').sort((a, b) => a.ts - b.ts);
+  const out: number[] = [];
+  let t = 0;
+  for (let i = 1; i < marks.length; i++) {
+    let cpu = 0;
+    while (t < tasks.length && tasks[t]!.ts <= marks[i - 1]!.ts) t++;
+    for (; t < tasks.length && tasks[t]!.ts <= marks[i]!.ts; t++) cpu += tasks[t]!.tdur ?? tasks[t]!.dur ?? 0;
+    out.push(cpu / 1000);
+  }
+  return out;
 }
 
 /** Starts profiling `page`; `stop(label)` writes `<label>.cpuprofile` / `<label>.trace.json` and returns a summary. */
@@ -41,13 +73,15 @@ export async function startPageProfile(browser: Browser, page: Page, dir: string
   const sampling = process.env.BENCH_PROFILE_JS !== '0';
   if (sampling) {
     await cdp.send('Profiler.enable');
-    await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+    await cdp.send('Profiler.setSamplingInterval', { interval: Number(process.env.BENCH_PROFILE_US ?? 200) });
     await cdp.send('Profiler.start');
   }
   await browser.startTracing(page, { categories: ['devtools.timeline', 'v8', 'blink.user_timing', 'disabled-by-default-devtools.timeline'] });
-  return {
+  const profiler: PageProfiler = {
+    trace: [],
     async stop(label) {
       const trace = JSON.parse((await browser.stopTracing()).toString('utf8')) as { traceEvents: TraceEvent[] };
+      profiler.trace = trace.traceEvents;
       writeFileSync(join(dir, `${label}.trace.json`), JSON.stringify(trace));
       let summary = summarizeTrace(trace.traceEvents);
       if (sampling) {
@@ -59,6 +93,7 @@ export async function startPageProfile(browser: Browser, page: Page, dir: string
       return summary;
     },
   };
+  return profiler;
 }
 
 const ms = (us: number) => (us / 1000).toFixed(1);

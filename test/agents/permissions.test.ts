@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { WorkflowEvent } from '../../src/shared/events';
 import type { PipelineDef } from '../../src/shared/pipeline';
-import { eventsOf, markedAlive, waitForEvent } from '../../src/main/core/pipeline/testing';
+import { eventsOf, markedAlive, waitForEvent } from '../../src/main/core/testing/pipelineFixtures';
 import { RepoStore } from '../../src/main/core/store/repoStore';
 import { cliRig, ensureClis, type CliRig } from './realClis';
 

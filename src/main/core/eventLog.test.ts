@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { WorkflowEvent } from '../../shared/events';
 import { EventLog } from './eventLog';
 import { openDatabase } from './store/database';
+import { DurableCommitError } from './store/durableCommit';
 import { EventStore } from './store/eventStore';
 import { WorkflowStore } from './store/workflowStore';
 
@@ -221,5 +222,39 @@ describe('acknowledgement (rule 9)', () => {
       ['w1', [1, 2]],
       ['w2', [1]],
     ]);
+  });
+});
+
+describe('durable transactions (power loss)', () => {
+  const level = () => db.pragma('synchronous', { simple: true });
+
+  it('commits at FULL, with the emits that were waiting, and goes back to NORMAL', async () => {
+    addWorkflow('w1');
+    const waiting = log.emit('w1', draft('agent line'));
+    const seen = log.durableTransaction((tx) => {
+      tx.append('w1', draft('decision'));
+      return level();
+    });
+    expect(seen).toBe(2);
+    expect(level()).toBe(1);
+    expect((await waiting).sequence).toBe(1);
+    expect(sequences('w1')).toEqual([1, 2]);
+  });
+
+  it('a durable operation may join a durable transaction but not a plain one, which then rolls back', () => {
+    addWorkflow('w1');
+    log.durableTransaction((tx) => {
+      tx.append('w1', draft('outer'));
+      log.durableTransaction((inner) => inner.append('w1', draft('inner')));
+    });
+    expect(sequences('w1')).toEqual([1, 2]);
+    expect(() =>
+      log.transaction((tx) => {
+        tx.append('w1', draft('plain'));
+        log.durableTransaction((inner) => inner.append('w1', draft('decision')));
+      }),
+    ).toThrow(DurableCommitError);
+    expect(sequences('w1')).toEqual([1, 2]);
+    expect(level()).toBe(1);
   });
 });

@@ -15,6 +15,7 @@
 import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { EventDraft, WorkflowEvent } from '../../shared/events';
+import { DurableCommitError, durably } from './store/durableCommit';
 import type { EventStore } from './store/eventStore';
 import { storageError } from './store/storageError';
 
@@ -49,6 +50,17 @@ interface OpenTx extends Tx {
   hooks: (() => void)[];
   /** One clock reading per transaction: its events commit together. */
   timestamp: string | null;
+  /** Committed with a sync of the WAL (store/durableCommit.ts). */
+  durable: boolean;
+}
+
+export interface TransactionOptions {
+  /**
+   * Sync the WAL before the commit returns, so a power cut cannot lose it (nor any earlier
+   * commit): for what a person decided and every workflow state transition
+   * (docs/reliability.md, "Power loss"). Events alone stay at synchronous=NORMAL.
+   */
+  durable?: boolean;
 }
 
 export type Publish = (workflowId: string, events: WorkflowEvent[]) => void;
@@ -72,7 +84,7 @@ export class EventLog {
   private readonly inTransaction: <T>(fn: () => T) => T;
 
   constructor(
-    db: Database.Database,
+    private readonly db: Database.Database,
     // Any table of the events' shape: the workflows' log, or a worktree run's (worktree/runStore.ts).
     private readonly store: Pick<EventStore, 'insert' | 'maxSequence'>,
     private readonly publish: Publish,
@@ -98,19 +110,27 @@ export class EventLog {
 
   /**
    * Runs `fn` in one transaction. Batched emits still waiting are written first, so sequence
-   * order is always call order. Re-entrant: a nested call joins the outer transaction.
+   * order is always call order. Re-entrant: a nested call joins the outer transaction; a durable
+   * one may join only a durable one (else DurableCommitError, and the outer one rolls back).
    */
-  transaction<T>(fn: (tx: Tx) => T): T {
-    if (this.open) return fn(this.open);
+  transaction<T>(fn: (tx: Tx) => T, options: TransactionOptions = {}): T {
+    const durable = options.durable === true;
+    if (this.open) {
+      if (durable && !this.open.durable) throw new DurableCommitError();
+      return fn(this.open);
+    }
     const tx = this.newTx();
+    tx.durable = durable;
     const waiting = this.takePending();
     let result: T;
-    try {
-      this.open = tx;
-      result = this.inTransaction(() => {
+    const body = () =>
+      this.inTransaction(() => {
         for (const p of waiting) tx.append(p.workflowId, p.draft);
         return fn(tx);
       });
+    try {
+      this.open = tx;
+      result = durable ? durably(this.db, body) : body();
     } catch (e) {
       this.open = null;
       // The waiting emits were not at fault: retry them on their own.
@@ -121,6 +141,11 @@ export class EventLog {
     this.committed(tx);
     waiting.forEach((p, i) => p.resolve(tx.written[i]!));
     return result;
+  }
+
+  /** `transaction(fn, { durable: true })`: answered only once the commit is on disk. */
+  durableTransaction<T>(fn: (tx: Tx) => T): T {
+    return this.transaction(fn, { durable: true });
   }
 
   /** Writes every waiting emit now. */
@@ -200,6 +225,7 @@ export class EventLog {
       written: [],
       hooks: [],
       timestamp: null,
+      durable: false,
       append: (workflowId, draft) => {
         const sequence = (tx.counters.get(workflowId) ?? this.lastSequence(workflowId)) + 1;
         const event: WorkflowEvent = {

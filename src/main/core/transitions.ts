@@ -3,15 +3,24 @@
 // events that announce it, and after the commit the bookkeeping (the rows waiting at a gate, and
 // `onChanged` for the orchestrator's map and the bus). An operation that lost a race returns null
 // and writes nothing. Operations called inside an open transaction join it (EventLog is re-entrant).
+//
+// Every change of a workflow's status commits durably (`DURABLE`: the WAL is synced before the
+// operation returns, so before anything is answered; docs/reliability.md, "Power loss"): a
+// person's approve, reject or cancel and the run's own moves alike. Progress inside a status
+// (enterStage, leaveStage, recordUsage) stays at synchronous=NORMAL, as agent events do: rule 8
+// fails a run that a power cut interrupted whatever its last stage was.
 import { SwitchyardError } from '../../shared/errors';
 import type { Workflow } from '../../shared/domain';
 import type { EventDraft, Usage } from '../../shared/events';
 import type { CommandStage } from '../../shared/pipeline';
 import { ACTIVE_STATUSES, type WorkflowStatus } from '../../shared/status';
-import type { EventLog, Tx } from './eventLog';
+import type { EventLog, TransactionOptions, Tx } from './eventLog';
 import type { PermissionRow, PermissionStore } from './store/permissionStore';
 import { MAX_REPLANS, stageStartEvents, type Decision } from './pipelineWalker';
 import { EMPTY_RUN_STATE, type NewWorkflow, type RunState, type TransitionChanges, type WorkflowRecord, type WorkflowStore } from './store/workflowStore';
+
+/** The commit of a status change: synced before it returns. */
+const DURABLE: TransactionOptions = { durable: true };
 
 export class Transitions {
   /**
@@ -66,7 +75,7 @@ export class Transitions {
         if (rec) this.onChanged(rec.workflow);
       });
       return true;
-    });
+    }, DURABLE); // a person's decision: on disk before it is answered
   }
 
   /** Denies every waiting request of a workflow with `reason` (inside the caller's transaction, if any). */
@@ -117,7 +126,7 @@ export class Transitions {
         this.onChanged(rec.workflow);
       });
       return rec;
-    });
+    }, DURABLE);
   }
 
   /** Rule 2: a queued workflow takes a free slot. */
@@ -182,7 +191,7 @@ export class Transitions {
         const next = this.apply(tx, rec, ['in_progress'], 'blocked', changes, []);
         if (!next) throw new LostRace(); // rolls the event back with it
         return next;
-      });
+      }, DURABLE);
     } catch (e) {
       if (e instanceof LostRace) return null;
       throw e;
@@ -254,7 +263,7 @@ export class Transitions {
         const next = transition();
         if (!next) throw new LostRace();
         return next;
-      });
+      }, DURABLE);
     } catch (e) {
       if (e instanceof LostRace) return null;
       throw e;
@@ -266,7 +275,7 @@ export class Transitions {
     return this.log.transaction((tx) => {
       tx.append(rec.workflow.id, { agent: 'system', type: 'system_error', message: reason });
       return this.fail(rec, reason);
-    });
+    }, DURABLE);
   }
 
   /**
@@ -278,10 +287,10 @@ export class Transitions {
     return this.log.transaction(() => {
       const running = rec.workflow.status === 'pending' ? this.workflows.transition(rec, ['pending'], 'in_progress', {}) : rec;
       return running && this.fail(running, reason);
-    });
+    }, DURABLE);
   }
 
-  /** One transition in its own transaction (or the caller's, if one is open). */
+  /** One transition in its own durable transaction (or the caller's, if one is open). */
   private move(
     rec: WorkflowRecord,
     from: readonly WorkflowStatus[],
@@ -289,7 +298,7 @@ export class Transitions {
     changes: TransitionChanges,
     events: EventDraft[],
   ): WorkflowRecord | null {
-    return this.log.transaction((tx) => this.apply(tx, rec, from, to, changes, events));
+    return this.log.transaction((tx) => this.apply(tx, rec, from, to, changes, events), DURABLE);
   }
 
   /** The compare-and-set and its events in `tx`; the bookkeeping after its commit. */

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { WorkflowEvent } from '../../../shared/events';
 import type { Stage } from '../../../shared/pipeline';
-import { makeRepo, waitForEvent } from '../pipeline/testing';
+import { makeRepo, waitForEvent } from '../testing/pipelineFixtures';
 import type { PermissionAnswer, StageRun } from '../runner';
 import { RepoStore } from '../store/repoStore';
 import { makeHarness, type Harness } from '../testing/harness';

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { makeHarness, type Harness } from '../testing/harness';
 import { FilePipelineSource } from './filePipelineSource';
 import { ProcessExecutor } from './processExecutor';
-import { agent, eventsOf, makeRepo, markedAlive, waitForEvent } from './testing';
+import { agent, eventsOf, makeRepo, markedAlive, waitForEvent } from '../testing/pipelineFixtures';
 
 let h: Harness<ProcessExecutor>;
 afterEach(async () => h?.cleanup());

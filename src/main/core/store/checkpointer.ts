@@ -11,7 +11,8 @@
 //
 // Only with synchronous=NORMAL: at FULL every commit already waits for an fsync of the WAL, and a
 // checkpoint syncing the database file at the same time made those waits longer (P1 FULL was
-// 5-15 % slower with the worker, NORMAL 1.6x faster), so at FULL SQLite checkpoints inline.
+// 5-15 % slower with the worker, NORMAL 1.6x faster), so at FULL SQLite checkpoints inline. A
+// NORMAL connection's occasional durable commit (durableCommit.ts) keeps the worker.
 import type Database from 'better-sqlite3';
 import { createRequire } from 'node:module';
 import type { Worker } from 'node:worker_threads';

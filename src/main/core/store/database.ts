@@ -11,7 +11,8 @@ export interface OpenOptions {
    * `normal` (the default): WAL with synchronous=NORMAL. A commit is appended to the WAL with
    * write(2) before better-sqlite3 returns, so once an emit is acknowledged the event is in the
    * operating system's hands: killing the process (even kill -9) cannot lose it. Only a power
-   * loss or kernel crash can roll back the last few commits, and the database stays consistent.
+   * loss or kernel crash can roll back the last few commits, and the database stays consistent;
+   * decisions and status changes commit at FULL one by one (durableCommit.ts), so never those.
    * `full`: also fsync every commit (survives power loss; several times slower per commit).
    */
   durability?: Durability;

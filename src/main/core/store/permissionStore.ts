@@ -1,6 +1,7 @@
 // Tool permission requests and remembered rules (rule 11, migration 3): every statement prepared
 // once. A request's status moves once, from 'pending', by the compare-and-set in decide().
 import type Database from 'better-sqlite3';
+import { durably } from './durableCommit';
 
 export type PermissionStatus = 'pending' | 'allowed' | 'denied';
 
@@ -53,7 +54,7 @@ export class PermissionStore {
   private readonly addRuleStmt: Database.Statement;
   private readonly forgetStmt: Database.Statement;
 
-  constructor(db: Database.Database) {
+  constructor(private readonly db: Database.Database) {
     this.insertStmt = db.prepare(`
       INSERT INTO permission_requests (id, workflow_id, stage, tool, tool_use_id, summary, input_json, status, created_at)
       VALUES (@id, @workflowId, @stage, @tool, @toolUseId, @summary, @inputJson, 'pending', @createdAt)`);
@@ -98,7 +99,8 @@ export class PermissionStore {
     this.addRuleStmt.run(repoPath, rule, createdAt);
   }
 
+  /** A person forgets a rule: committed durably, like every decision of theirs (store/durableCommit.ts). */
   forget(repoPath: string, rule: string): boolean {
-    return this.forgetStmt.run(repoPath, rule).changes === 1;
+    return durably(this.db, () => this.forgetStmt.run(repoPath, rule).changes === 1);
   }
 }

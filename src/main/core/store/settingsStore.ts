@@ -1,5 +1,6 @@
 // Settings rows: one key per setting, JSON values, defaults for what was never set.
 import type Database from 'better-sqlite3';
+import { durably } from './durableCommit';
 import { DEFAULT_SETTINGS, SettingsSchema, type Settings, type SettingsPatch } from '../../../shared/settings';
 
 export class SettingsStore {
@@ -26,13 +27,17 @@ export class SettingsStore {
     return this.cached;
   }
 
-  /** Writes an already validated patch in one transaction and returns the whole. */
+  /**
+   * Writes an already validated patch in one transaction, synced before it returns (a person's
+   * choice survives a power cut: durableCommit.ts), and returns the whole.
+   */
   set(patch: SettingsPatch): Settings {
-    this.db.transaction(() => {
+    const write = this.db.transaction(() => {
       for (const [key, value] of Object.entries(patch)) {
         if (value !== undefined) this.putStmt.run(key, JSON.stringify(value));
       }
-    })();
+    });
+    durably(this.db, () => write());
     this.cached = null;
     return this.get();
   }

@@ -275,6 +275,7 @@ export class WorktreeRuns {
       completedAt: null,
       failureReason: null,
       usage: EMPTY_USAGE,
+      pendingPermissions: [],
     };
     return this.o.executor.run({
       workflow,

@@ -32,6 +32,18 @@ function tailRange(range: Range): number[] {
   return Array.from({ length: range.count - start }, (_, i) => start + i);
 }
 
+/** The index of the first event with a sequence >= `sequence`, or -1 (as findIndex; the list is sorted by sequence, so no scan of 100,000 rows). */
+function firstAtOrAfter(events: readonly WorkflowEvent[], sequence: number): number {
+  let lo = 0;
+  let hi = events.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (events[mid]!.sequence < sequence) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < events.length ? lo : -1;
+}
+
 /** The live event stream: virtualized, follows the tail unless scrolled up, pages older on demand. */
 export function EventStream({ workflowId }: { workflowId: string }) {
   const app = useApp();
@@ -63,14 +75,22 @@ export function EventStream({ workflowId }: { workflowId: string }) {
   const base = tail.base;
   // The same functions until the list or the window changes: the virtualizer recomputes every
   // row's position when they change, so fresh ones on a render for a scroll would cost a pass.
-  const getItemKey = useCallback((i: number) => shown[base + i]!.sequence, [shown, base]);
+  // Unfiltered, the list is the gapless range first..last (rule 3): a row's key is arithmetic,
+  // not a load of its event (the virtualizer asks for every key on each change of the list).
+  const firstSequence = filtering ? null : (shown[0]?.sequence ?? 0);
+  const getItemKey = useCallback(
+    (i: number) => (firstSequence === null ? shown[base + i]!.sequence : firstSequence + base + i),
+    [shown, base, firstSequence],
+  );
   const estimateSize = useCallback((i: number) => estimateRowHeight(shown[base + i]!), [shown, base]);
   const virtualizer = useVirtualizer({
     count: shown.length - base,
     paddingStart: tail.start,
     getScrollElement: () => scrollRef.current,
     estimateSize,
-    overscan: 12,
+    // Rows drawn beyond the visible ones: each is created, laid out and measured on a jump, and
+    // the virtualizer updates in the scroll event, before the frame paints (docs/window.md).
+    overscan: 6,
     getItemKey,
     // `data-index` stays the row's index in the whole list; the virtualizer's is in its window.
     indexAttribute: 'data-vindex',
@@ -83,7 +103,7 @@ export function EventStream({ workflowId }: { workflowId: string }) {
     const first = log?.first ?? 0;
     const el = scrollRef.current;
     if (el && prevFirst.current > 0 && first > 0 && first < prevFirst.current && !following.current) {
-      const added = shown.findIndex((e) => e.sequence >= prevFirst.current);
+      const added = firstAtOrAfter(shown, prevFirst.current);
       const start = added > 0 ? (virtualizer.measurementsCache[added]?.start ?? added * ROW) : 0;
       el.scrollTop += start;
     }

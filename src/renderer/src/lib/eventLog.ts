@@ -59,15 +59,11 @@ export function prependEvents(log: EventLog, page: readonly WorkflowEvent[]): Ev
     return appendEvents({ ...log, loadingOlder: false }, page).log;
   }
   const older = page.filter((e) => e.sequence < log.first).sort((a, b) => a.sequence - b.sequence);
-  // Keep only the tail of `older` that ends exactly at first - 1, without holes.
-  const kept: WorkflowEvent[] = [];
-  let expected = log.first - 1;
-  for (let i = older.length - 1; i >= 0; i--) {
-    const event = older[i]!;
-    if (event.sequence !== expected) break;
-    kept.unshift(event);
-    expected--;
-  }
+  // Keep only the tail of `older` that ends exactly at first - 1, without holes (a slice: it is
+  // a whole page, and unshift per event was quadratic in it).
+  let from = older.length;
+  for (let expected = log.first - 1; from > 0 && older[from - 1]!.sequence === expected; expected--) from--;
+  const kept = older.slice(from);
   if (kept.length === 0) return { ...log, loadingOlder: false };
   const events = kept.concat(log.events);
   return { ...log, events, first: events[0]!.sequence, loadingOlder: false, agents: withAgents(log.agents, kept) };

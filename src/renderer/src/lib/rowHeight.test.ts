@@ -15,6 +15,13 @@ describe('estimateRowHeight', () => {
     expect(five).toBeGreaterThan(3 * ROW_HEIGHT);
     expect(estimateRowHeight(event('w', 1, { type: 'agent_output', message: 'a\nb\nc\nd' }))).toBeGreaterThan(2 * ROW_HEIGHT);
   });
+  it('gives short and long output the same estimate whichever path finds it', () => {
+    const line = (message: string) => estimateRowHeight(event('w', 1, { type: 'agent_output', message }));
+    expect(line('one short line')).toBe(ROW_HEIGHT);
+    expect(line('x'.repeat(400))).toBe(ROW_HEIGHT);
+    expect(line('short\nbut two')).toBe(line(`${'x'.repeat(400)}\n${'y'.repeat(400)}`));
+    expect(line('short\nbut two')).toBeGreaterThan(ROW_HEIGHT);
+  });
   it('stops at what a collapsed row shows', () => {
     const long = estimateRowHeight(event('w', 1, { type: 'agent_message', message: 'x\n'.repeat(500) }));
     expect(long).toBe(8 + 20 * MESSAGE_LINES + 24);

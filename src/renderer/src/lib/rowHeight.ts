@@ -6,6 +6,8 @@ export const ROW_HEIGHT = 26;
 /** What the collapsed rows show at most (AgentMessage, the agent output's max-height in events.css). */
 export const MESSAGE_LINES = 14;
 const OUTPUT_LINES = 24;
+/** Output shorter than this is scanned for a line break on every call rather than cached. */
+const SHORT = 160;
 
 /** Lines of `s`, counting no further than `max`. */
 export function lineCount(s: string, max: number): number {
@@ -18,6 +20,11 @@ export function lineCount(s: string, max: number): number {
 const estimates = new WeakMap<WorkflowEvent, number>();
 
 export function estimateRowHeight(event: WorkflowEvent): number {
+  // Most types are one line: no lookup (the virtualizer asks for every row of a 100,000-row log
+  // on each change of the list, so this runs millions of times while older pages load).
+  if (event.type !== 'agent_message' && event.type !== 'agent_output') return ROW_HEIGHT;
+  // A short output line (most of them): one line, found faster than a WeakMap lookup.
+  if (event.type === 'agent_output' && event.message.length < SHORT && event.message.indexOf('\n') < 0) return ROW_HEIGHT;
   let height = estimates.get(event);
   if (height === undefined) estimates.set(event, (height = estimate(event)));
   return height;

@@ -42,7 +42,7 @@ export type Dialog =
   | { kind: 'palette' }
   | { kind: 'help' }
   | { kind: 'settings' }
-  | { kind: 'issues'; repoId: string | null };
+  | { kind: 'issues'; repoId: string | null }
   | { kind: 'denyTool'; workflowId: string; requestId: string };
 
 export type MainView =
