@@ -1,7 +1,8 @@
 import { baseName, STATUS_LABEL, STATUS_MARK } from '../lib/format';
 import { withKey } from '../lib/keymap';
-import { useApp, useRepos, useWorktreeRow } from '../state/hooks';
+import { useApp, useRepos, useTracker, useWorktreeRow } from '../state/hooks';
 import { runAction } from '../state/runAction';
+import { pullRequestWords, RailPullRequestMark } from './PullRequestBadge';
 
 /** "feature-a" -> "fa", "main" -> "ma": enough to tell rows apart next to their status mark. */
 function initials(name: string): string {
@@ -51,7 +52,9 @@ function RailWorktree({ path }: { path: string }) {
     return baseName(path);
   });
   const { status, issueId, selected, opened, ref } = useWorktreeRow(path);
-  const label = `${branch}: ${status ? STATUS_LABEL[status] : 'No workflow'}${issueId ? ` ${issueId}` : ''}`;
+  const link = useTracker((s) => s.links[path]);
+  const pr = link?.pullRequest;
+  const label = `${branch}: ${status ? STATUS_LABEL[status] : 'No workflow'}${issueId ? ` ${issueId}` : ''}${pr ? `; ${pullRequestWords(pr)}` : ''}`;
   return (
     <li ref={ref} className={`rail-wt${selected ? ' cursor' : ''}${opened ? ' open' : ''}`}>
       <button type="button" aria-current={opened ? 'page' : undefined} title={`${label}\n${path}\n${withKey('open', 'Open')}`} onClick={() => app.commands.openWorktree(path)}>
@@ -61,6 +64,7 @@ function RailWorktree({ path }: { path: string }) {
           {status ? STATUS_MARK[status] : '·'}
         </span>
         <span className="rail-name" aria-hidden="true">{initials(branch)}</span>
+        <RailPullRequestMark link={link} />
       </button>
     </li>
   );
