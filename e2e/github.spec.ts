@@ -81,7 +81,14 @@ test('issue → worktree and workflow → ship → PR link and checks → a fail
   await page.setViewportSize({ width: 800, height: 600 });
   await expect(link).toBeInViewport();
   await expect(page.getByRole('button', { name: 'Fix failing checks' })).toBeInViewport();
+  // The sidebar is the rail there: the worktree's button names its PR and checks, and marks them.
+  const rail = page.getByRole('navigation', { name: 'Repositories and worktrees' });
+  await expect(rail.getByRole('button', { name: 'Expand the sidebar' })).toBeVisible();
+  const railRow = rail.getByRole('button', { name: `${branch}: Completed #42; PR #1001 open, checks failing` });
+  await expect(railRow).toBeInViewport();
+  await expect(railRow.locator('.rail-pr')).toHaveText('PR✗');
   await ui.screenshot('github-800x600');
+  expect(await axe(page)).toEqual([]);
 
   await page.keyboard.press('f');
   await expect(ui.header.getByRole('heading')).toContainText('Fix failing checks: unit tests');

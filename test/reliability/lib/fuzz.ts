@@ -167,3 +167,27 @@ export function hostileFrames(count: number, rng: Rng, c: FuzzContext): string[]
   }
   return frames;
 }
+
+/** What a well-formed GitHub call must answer on a server with no token (docs/github.md#errors). */
+export type GitHubExpectation = { code: 'UNAUTHORIZED'; github: 'no_token' } | { code: 'NOT_FOUND' } | { result: null };
+
+/**
+ * Well-formed calls of rule 12's methods that stay on this machine: the server has no GitHub token,
+ * so each one that would talk to GitHub must stop at the typed `no_token` error before any request
+ * (and before any commit, branch or worktree); a worktree with no linked pull request has no PR
+ * to read (`tracker.link` null) or fix (`workflows.fixChecks` NOT_FOUND). `completedWorkflowId` is a
+ * completed workflow, so ship gets past its status check to the token.
+ */
+export function githubCalls(c: FuzzContext & { completedWorkflowId: string }): Array<{ method: string; params: Record<string, unknown>; expect: GitHubExpectation }> {
+  const noToken = { code: 'UNAUTHORIZED', github: 'no_token' } as const;
+  return [
+    { method: 'tracker.issues', params: { repoId: c.repoId }, expect: noToken },
+    { method: 'tracker.issues', params: { repoId: c.repoId, search: 'fuzz #1' }, expect: noToken },
+    { method: 'workflows.startFromIssue', params: { repoId: c.repoId, issueNumber: 1 }, expect: noToken },
+    { method: 'workflows.startFromIssue', params: { repoId: c.repoId, issueNumber: 2_147_483_647, pipeline: 'storm', queue: false }, expect: noToken },
+    { method: 'workflows.ship', params: { workflowId: c.completedWorkflowId }, expect: noToken },
+    { method: 'workflows.ship', params: { workflowId: c.completedWorkflowId, draft: true }, expect: noToken },
+    { method: 'tracker.link', params: { worktreePath: c.worktreePath }, expect: { result: null } },
+    { method: 'workflows.fixChecks', params: { worktreePath: c.worktreePath }, expect: { code: 'NOT_FOUND' } },
+  ];
+}

@@ -2,13 +2,15 @@
 // requests held open, 100 connections opened at once and unauthorized ones — while a
 // well-behaved client keeps calling and timing its round trips. Every hostile message must get
 // one error answer, never a success or INTERNAL, and the database must not change.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import type { Workflow } from '../../../src/shared/domain';
 import { ownWorkflowIds, tempDir } from '../lib/cleanup';
 import { Client, within } from '../lib/client';
 import { digest } from '../lib/db';
-import { hostileFrames } from '../lib/fuzz';
+import { githubCalls, hostileFrames } from '../lib/fuzz';
 import { Rng, seedFromEnv } from '../lib/random';
 import { makeRepo } from '../lib/repo';
 import type { Scenario } from '../lib/scenario';
@@ -30,13 +32,28 @@ export const hostile: Scenario = {
     const dir = tempDir('hostile');
     const { repo, worktrees } = makeRepo(dir, 2);
     const dataDir = join(dir, 'data');
-    const server = await ServerProcess.start({ dataDir, repos: [repo] });
+    // A GitHub origin, but no token anywhere (no variable, and `gh` sees an empty config): the
+    // GitHub methods' well-formed calls must stop at the typed "no token" error.
+    execFileSync('git', ['-C', repo, 'remote', 'add', 'origin', 'https://github.com/switchyard-fuzz/hostile.git']);
+    // And a push, were one ever reached, would go to a folder that is not there, never out.
+    execFileSync('git', ['-C', repo, 'config', 'remote.origin.pushurl', join(dir, 'no-such-origin.git')]);
+    const noGh = join(dir, 'gh-config');
+    mkdirSync(noGh);
+    const server = await ServerProcess.start({ dataDir, repos: [repo], env: { GH_TOKEN: '', GITHUB_TOKEN: '', GH_CONFIG_DIR: noGh } });
     const good = await Client.connect(server, 'well-behaved');
     const repos = await good.must<{ id: string }[]>('repos.list', {});
     // Something live for malformed approve/reject/cancel to aim at: a workflow waiting at its gate.
     const w = await good.must<Workflow>('workflows.start', { worktreePath: worktrees[0], issueId: 'HOSTILE', pipeline: 'gate' });
     ownWorkflowIds.add(w.id);
     ctx.check('a workflow waits at its gate', (await good.waitWorkflow(w.id, (x) => x.status === 'blocked', 20_000)) !== null);
+    // Belt and braces: even if a token were found, GitHub calls go to a closed local port, never out.
+    await good.must('settings.set', { githubApiUrl: 'http://127.0.0.1:9' });
+    // A completed workflow, so a well-formed ship gets past its status check to the token.
+    const completed = await good.must<Workflow>('workflows.start', { worktreePath: worktrees[1], issueId: 'HOSTILE-DONE', pipeline: 'storm' });
+    ownWorkflowIds.add(completed.id);
+    await good.waitWorkflow(completed.id, (x) => x.status === 'blocked', 20_000);
+    await good.must('workflows.approve', { workflowId: completed.id });
+    ctx.check('a workflow completed (for ship)', (await good.waitWorkflow(completed.id, (x) => x.status === 'completed', 20_000)) !== null);
     const before = digest(dataDir);
     ctx.log(`database digest before: ${before.digest.slice(0, 16)}… (${before.rows} rows); seed ${rng.seed - 2}`);
 
@@ -101,6 +118,16 @@ export const hostile: Scenario = {
     ctx.check('no hostile message succeeded', successes.map((a) => JSON.stringify(a).slice(0, 200)));
     ctx.check('no hostile message caused an INTERNAL error', internal.map((a) => JSON.stringify(a).slice(0, 200)));
     ctx.check('a binary frame is refused with INVALID_INPUT', binaryRefused);
+
+    // Well-formed GitHub calls: typed answers, no request (no token), nothing written (digest below).
+    const ghCalls = githubCalls({ workflowId: w.id, worktreePath: worktrees[1]!, repoId: repos[0]?.id ?? 'none', completedWorkflowId: completed.id });
+    const ghWrong: string[] = [];
+    for (const call of ghCalls) {
+      const a = await good.call(call.method, call.params, 15_000);
+      const got = a.ok ? { result: a.result } : 'error' in a ? { code: a.error.code, ...(a.error.details?.github ? { github: a.error.details.github } : {}) } : { lost: a.lost };
+      if (JSON.stringify(got) !== JSON.stringify(call.expect)) ghWrong.push(`${call.method} ${JSON.stringify(call.params)}: ${JSON.stringify(got)}, not ${JSON.stringify(call.expect)}`);
+    }
+    ctx.check(`${ghCalls.length} well-formed GitHub calls without a token get their typed answer (no_token, NOT_FOUND, null)`, ghWrong);
 
     // Oversized frames: the connection is closed with 1009; the server lives on.
     const big = await Client.connect(server, 'oversized');

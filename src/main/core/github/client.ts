@@ -4,7 +4,7 @@
 // the reset it announced: the caller gets the same typed error at once.
 import { Octokit } from '@octokit/rest';
 import type { ChecksState, FailingCheck, Issue, PrState } from '../../../shared/github';
-import { asHttpFailure, fromOctokit, githubError, rateLimitReset, rateLimited } from './errors';
+import { apiMessage, asHttpFailure, fromOctokit, githubError, rateLimitReset, rateLimited } from './errors';
 import type { GitHubRepo } from './remote';
 
 /** ETag cache and rate-limit gate of one API endpoint, shared by every client made for it. */
@@ -100,7 +100,7 @@ export class GitHubClient {
       return { pull: toPull(r.data as unknown as Record<string, unknown>), existing: false };
     } catch (e) {
       const f = asHttpFailure(e);
-      if (f?.status === 422 && /already exists/i.test(JSON.stringify(f.data ?? ''))) {
+      if (f?.status === 422 && /already exists/i.test(apiMessage(f))) {
         const again = await this.findPull(req.head);
         if (again) return { pull: again, existing: true };
       }
@@ -117,24 +117,7 @@ export class GitHubClient {
     const what = `read the checks of ${sha.slice(0, 7)} in ${this.slug}`;
     const runs = await this.get<{ check_runs: Array<Record<string, unknown>> }>(what, 'GET /repos/{owner}/{repo}/commits/{ref}/check-runs', { ref: sha, per_page: 100 });
     const combined = await this.get<{ state: string; statuses: Array<Record<string, unknown>> }>(what, 'GET /repos/{owner}/{repo}/commits/{ref}/status', { ref: sha, per_page: 100 });
-    const failing: FailingCheck[] = [];
-    let pending = false;
-    let any = false;
-    for (const run of runs.check_runs) {
-      any = true;
-      if (run.status !== 'completed') pending = true;
-      else if (FAILED_CONCLUSIONS.has(String(run.conclusion))) {
-        const output = (run.output ?? {}) as { title?: string | null; summary?: string | null };
-        failing.push({ name: String(run.name), summary: [output.title, output.summary].filter(Boolean).join(': '), url: str(run.html_url ?? run.details_url) });
-      }
-    }
-    for (const s of combined.statuses) {
-      any = true;
-      if (s.state === 'pending') pending = true;
-      else if (s.state === 'failure' || s.state === 'error') failing.push({ name: String(s.context), summary: str(s.description) ?? '', url: str(s.target_url) });
-    }
-    const state: ChecksState = failing.length > 0 ? 'failing' : pending ? 'pending' : any ? 'passing' : 'none';
-    return { state, failing };
+    return checksOf(runs.check_runs, combined.statuses);
   }
 
   private params() {
@@ -189,7 +172,7 @@ export class GitHubClient {
 
 const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 
-function toIssue(i: Record<string, unknown>): Issue {
+export function toIssue(i: Record<string, unknown>): Issue {
   const labels = Array.isArray(i.labels) ? i.labels.map((l) => (typeof l === 'string' ? l : String((l as { name?: unknown }).name ?? ''))).filter(Boolean) : [];
   return {
     number: Number(i.number),
@@ -202,8 +185,9 @@ function toIssue(i: Record<string, unknown>): Issue {
   };
 }
 
-function toPull(p: Record<string, unknown>): PullInfo {
-  const merged = p.merged_at != null || p.merged === true;
+export function toPull(p: Record<string, unknown>): PullInfo {
+  // merged_at is in both the list's simple pull and the full one (`merged` is only in the full one).
+  const merged = p.merged_at != null;
   return {
     number: Number(p.number),
     url: String(p.html_url ?? ''),
@@ -212,4 +196,26 @@ function toPull(p: Record<string, unknown>): PullInfo {
     draft: p.draft === true,
     headSha: String((p.head as { sha?: unknown } | undefined)?.sha ?? ''),
   };
+}
+
+/** One state from a commit's check runs and commit statuses, and what failed (name, summary, link). */
+export function checksOf(runs: Array<Record<string, unknown>>, statuses: Array<Record<string, unknown>>): { state: ChecksState; failing: FailingCheck[] } {
+  const failing: FailingCheck[] = [];
+  let pending = false;
+  let any = false;
+  for (const run of runs) {
+    any = true;
+    if (run.status !== 'completed') pending = true;
+    else if (FAILED_CONCLUSIONS.has(String(run.conclusion))) {
+      const output = (run.output ?? {}) as { title?: string | null; summary?: string | null };
+      failing.push({ name: String(run.name), summary: [output.title, output.summary].filter(Boolean).join(': '), url: str(run.html_url ?? run.details_url) });
+    }
+  }
+  for (const s of statuses) {
+    any = true;
+    if (s.state === 'pending') pending = true;
+    else if (s.state === 'failure' || s.state === 'error') failing.push({ name: String(s.context), summary: str(s.description) ?? '', url: str(s.target_url) });
+  }
+  const state: ChecksState = failing.length > 0 ? 'failing' : pending ? 'pending' : any ? 'passing' : 'none';
+  return { state, failing };
 }

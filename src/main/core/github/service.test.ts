@@ -1,6 +1,7 @@
 // The loop against real git (a bare repository on disk as origin's push URL, and one whose
 // pre-receive hook refuses) and GitHub's REST shapes served on 127.0.0.1 (githubStandIn.ts).
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -8,6 +9,8 @@ import type { Workflow } from '../../../shared/domain';
 import { SwitchyardError } from '../../../shared/errors';
 import type { WorkflowStatus } from '../../../shared/status';
 import { createCore, type Core } from '../createCore';
+import { defaultWorktreePath } from '../git/paths';
+import { git } from '../git/gitCli';
 import { DB_FILE_NAME } from '../store/storage';
 import { startGitHubStandIn, type GitHubStandIn } from '../testing/githubStandIn';
 import { sandbox, sh, type Sandbox } from '../testing/gitFixture';
@@ -228,8 +231,32 @@ describe('workflows.startFromIssue and workflows.ship', () => {
     const failed = await waitFor(wf.id, ['failed']);
     const e = await failure(core.github.ship(failed.id));
     expect(e.code).toBe('INVALID_STATE');
-    expect(e.message).toMatch(/failed and its worktree has no changes/);
+    expect(e.message).toMatch(/failed and there is nothing to ship: its worktree has no uncommitted changes and no commits ahead of main/);
     expect(gh.requests.filter((r) => r.method === 'POST')).toHaveLength(0);
+    expect((await git(bare, ['branch', '--list'])).stdout).toBe('');
+  });
+
+  it('ships a failed workflow whose agent committed by itself (clean worktree, commits ahead of the base)', async () => {
+    const repo = await core.repos.add(repoPath);
+    executor.set('implement', (run) => {
+      const dir = run.workflow.worktreePath;
+      writeFileSync(join(dir, 'logo.svg'), '<svg/>\n');
+      execFileSync('git', ['add', '-A'], { cwd: dir });
+      execFileSync('git', ['-c', 'user.name=agent', '-c', 'user.email=agent@example.com', 'commit', '-qm', 'agent: new logo'], { cwd: dir });
+      return { kind: 'failed', reason: 'the agent stopped after committing' };
+    });
+    const wf = await core.github.startFromIssue({ repoId: repo.id, issueNumber: 7 });
+    const failed = await waitFor(wf.id, ['failed']);
+    expect((await sh(failed.worktreePath, 'status', '--porcelain')).trim()).toBe('');
+    const agentCommit = (await sh(failed.worktreePath, 'rev-parse', 'HEAD')).trim();
+
+    const link = await core.github.ship(failed.id);
+    expect(link.pullRequest).toMatchObject({ number: 1001, state: 'open' });
+    expect(link.commit).toBeNull(); // nothing of ours to commit: the agent's commit is what shipped
+    expect((await sh(bare, 'rev-parse', 'refs/heads/issue-7-fix-the-logo')).trim()).toBe(agentCommit);
+    const types = core.orchestrator.listEvents({ workflowId: failed.id }).map((e) => e.type);
+    expect(types).toContain('branch_pushed');
+    expect(types).not.toContain('commit_created');
   });
 
   it('an unknown issue is NOT_FOUND and leaves no worktree or branch behind', async () => {
@@ -245,6 +272,17 @@ describe('workflows.startFromIssue and workflows.ship', () => {
     expect(second.worktreePath).not.toBe(first.worktreePath);
     expect((await sh(second.worktreePath, 'symbolic-ref', '--short', 'HEAD')).trim()).toBe('issue-42-add-a-greeting-file-2');
     await waitFor(second.id, ['completed']);
+  });
+
+  it("skips a name whose worktree folder already exists (no branch of that name), never showing git's message", async () => {
+    const repo = await core.repos.add(repoPath);
+    const taken = defaultWorktreePath(repo.path, 'issue-42-add-a-greeting-file', core.orchestrator.settings().worktreeRoot);
+    mkdirSync(taken, { recursive: true });
+    writeFileSync(join(taken, 'notes.txt'), 'not a worktree\n');
+    const wf = await core.github.startFromIssue({ repoId: repo.id, issueNumber: 42 });
+    expect((await sh(wf.worktreePath, 'symbolic-ref', '--short', 'HEAD')).trim()).toBe('issue-42-add-a-greeting-file-2');
+    expect(readFileSync(join(taken, 'notes.txt'), 'utf8')).toBe('not a worktree\n');
+    await waitFor(wf.id, ['completed']);
   });
 });
 

@@ -7,6 +7,9 @@ import { SwitchyardError, invalidInput, invalidState, notFound } from '../../../
 import type { EventDraft } from '../../../shared/events';
 import type { Issue, PullRequest, ShipStep, TrackerLink } from '../../../shared/github';
 import { git, gitFailed, gitOk } from '../git/gitCli';
+import { baseOf } from '../git/locate';
+import { defaultWorktreePath, exists } from '../git/paths';
+import { listWorktreeEntries } from '../git/worktreeList';
 import type { RepoApi } from '../repoApi';
 import type { Orchestrator } from '../orchestrator';
 import { GitHubLinkStore, type GitHubLinkRow } from '../store/githubLinkStore';
@@ -105,12 +108,15 @@ export class GitHubService {
     const dir = workflow.worktreePath;
     const dirty = await this.isDirty(dir);
     const known = this.links.get(workflowId);
-    const allowed = workflow.status === 'completed' || ((workflow.status === 'failed' || workflow.status === 'cancelled') && (dirty || known?.commit != null));
+    // A failed or cancelled run ships what it left: uncommitted changes, our earlier commit, or
+    // commits its agent made by itself (ahead of the base branch).
+    const ahead = workflow.status === 'completed' || dirty || known?.commit != null ? null : await this.commitsAhead(dir);
+    const allowed = workflow.status === 'completed' || ((workflow.status === 'failed' || workflow.status === 'cancelled') && (dirty || known?.commit != null || (ahead?.count ?? 0) > 0));
     if (!allowed) {
       throw invalidState(
         workflow.status === 'failed' || workflow.status === 'cancelled'
-          ? `Workflow ${workflowId} is ${workflow.status} and its worktree has no changes to ship`
-          : `Workflow ${workflowId} is ${workflow.status}; only a completed workflow (or a failed or cancelled one with changes) can be shipped`,
+          ? `Workflow ${workflowId} is ${workflow.status} and there is nothing to ship: its worktree has no uncommitted changes and no commits ahead of ${ahead?.base ?? 'its base branch'}`
+          : `Workflow ${workflowId} is ${workflow.status}; only a completed workflow (or a failed or cancelled one with changes or commits) can be shipped`,
         { workflowId, status: workflow.status },
       );
     }
@@ -228,20 +234,32 @@ export class GitHubService {
     return (await gitOk(dir, ['status', '--porcelain', '-uall'])).trim().length > 0;
   }
 
+  /** Commits on the worktree's HEAD that the base branch (the main worktree's) does not have. */
+  private async commitsAhead(dir: string): Promise<{ count: number; base: string | null }> {
+    const base = baseOf(await listWorktreeEntries(dir));
+    if (!base) return { count: 0, base: null };
+    const r = await git(dir, ['rev-list', '--count', 'HEAD', '--not', base.ref, '--']);
+    return { count: r.code === 0 ? Number(r.stdout.trim()) : 0, base: base.name };
+  }
+
   private async branchOf(dir: string): Promise<string> {
     const r = await git(dir, ['symbolic-ref', '--quiet', '--short', 'HEAD']);
     if (r.code !== 0) throw invalidState(`The worktree ${dir} is on a detached HEAD; check out a branch to ship it`, { worktreePath: dir });
     return r.stdout.trim();
   }
 
-  /** `base`, else `base-2`, `base-3`…: a name no branch and no default worktree folder has. */
+  /**
+   * `base`, else `base-2`, `base-3`…: a name no branch has and whose worktree folder does not exist
+   * yet, so git never answers with its own "already exists".
+   */
   private async uniqueBranch(repoPath: string, base: string): Promise<string> {
+    const root = this.deps.orchestrator.settings().worktreeRoot;
     for (let i = 1; i <= UNIQUE_TRIES; i++) {
       const name = i === 1 ? base : `${base}-${i}`;
       const r = await git(repoPath, ['rev-parse', '--verify', '--quiet', `refs/heads/${name}`]);
-      if (r.code !== 0) return name;
+      if (r.code !== 0 && !(await exists(defaultWorktreePath(repoPath, name, root)))) return name;
     }
-    throw invalidInput(`Branches ${base} to ${base}-${UNIQUE_TRIES} all exist; remove some first`, { branch: base });
+    throw invalidInput(`Branches or worktree folders ${base} to ${base}-${UNIQUE_TRIES} all exist; remove some first`, { branch: base });
   }
 
   private plan(workflowId: string): string | null {

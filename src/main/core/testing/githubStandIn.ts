@@ -1,10 +1,11 @@
-// Tests only: GitHub's REST API on 127.0.0.1 for exactly the calls Switchyard makes. The shapes
-// (field names, types, status codes, headers, error bodies) follow GitHub's published OpenAPI
-// description (github/rest-api-description: issue, pull-request, check-run, combined-commit-status,
-// full-repository; basic-error and validation-error) and Octokit's recorded fixtures
-// (octokit/fixtures: paginate-issues, errors), trimmed to the fields a client reads plus the usual
-// neighbours. Nothing here reaches the network.
+// Tests only: GitHub's REST API on 127.0.0.1 for exactly the calls Switchyard makes. Pull requests,
+// the repository, check runs, combined status and the "already exists" 422 are copies of recorded or
+// published responses (test/fixtures/github/*.json, each naming its source: octokit/fixtures or
+// GitHub's OpenAPI examples) with only the values a test sets changed; issues and basic errors follow
+// the OpenAPI issue / basic-error shapes and octokit/fixtures' paginate-issues and errors scenarios.
+// Nothing here reaches the network.
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -63,6 +64,20 @@ export interface GitHubStandIn {
 }
 
 const DOCS = 'https://docs.github.com/rest';
+
+type Json = Record<string, unknown>;
+/** A recorded/published response body (test/fixtures/github/<name>.json). */
+export function githubFixture(name: 'pulls-create' | 'pulls-list' | 'repos-get' | 'check-runs' | 'combined-status' | 'validation-error-pull-exists'): { status: number; body: unknown } {
+  const url = new URL(`../../../../test/fixtures/github/${name}.json`, import.meta.url);
+  return JSON.parse(readFileSync(url, 'utf8')) as { status: number; body: unknown };
+}
+const copy = <T>(v: T): T => structuredClone(v);
+const FULL_PULL = githubFixture('pulls-create').body as Json;
+const SIMPLE_PULL = (githubFixture('pulls-list').body as Json[])[0]!;
+const REPO = githubFixture('repos-get').body as Json;
+const CHECK_RUN = (githubFixture('check-runs').body as { check_runs: Json[] }).check_runs[0]!;
+const COMBINED = githubFixture('combined-status').body as Json & { statuses: Json[] };
+const PULL_EXISTS = githubFixture('validation-error-pull-exists').body as Json & { errors: Json[] };
 const user = (login: string) => ({
   login,
   id: 1,
@@ -122,46 +137,53 @@ export async function startGitHubStandIn(opts: { token: string; owner?: string; 
     body: i.body,
     ...(i.isPull ? { pull_request: { url: `${api()}/pulls/${i.number}`, html_url: `${html}/pull/${i.number}` } } : {}),
   });
-  const ref = (name: string, sha: string) => ({ label: `${owner}:${name}`, ref: name, sha, user: user(owner), repo: { id: 1296269, name: repo, full_name: `${owner}/${repo}` } });
-  const pullJson = (p: Pull) => ({
-    url: `${api()}/pulls/${p.number}`,
-    id: 1,
-    node_id: 'MDExOlB1bGxSZXF1ZXN0MQ==',
-    html_url: `${html}/pull/${p.number}`,
-    number: p.number,
-    state: p.state,
-    locked: false,
-    title: p.title,
-    user: user('octocat'),
-    body: p.body,
-    created_at: '2011-01-26T19:01:12Z',
-    updated_at: '2011-01-26T19:01:12Z',
-    closed_at: p.state === 'closed' ? '2011-01-26T19:01:12Z' : null,
-    merged_at: p.merged ? '2011-01-26T19:01:12Z' : null,
-    merge_commit_sha: null,
-    draft: p.draft,
-    head: ref(p.head, p.sha),
-    base: ref(p.base, '6dcb09b5b57875f334f61aebed695e2e4193db5e'),
-    author_association: 'OWNER',
+  const ref = (template: Json, name: string, sha: string) => ({
+    ...template,
+    label: `${owner}:${name}`,
+    ref: name,
+    sha,
+    user: { ...(template.user as Json), login: owner },
+    repo: { ...(template.repo as Json), name: repo, full_name: `${owner}/${repo}`, html_url: html, url: api() },
   });
-  const checkRunJson = (sha: string, c: StandInCheck, k: number) => ({
-    id: 4 + k,
-    head_sha: sha,
-    node_id: 'MDg6Q2hlY2tSdW40',
-    external_id: '',
-    url: `${base}/repos/${owner}/${repo}/check-runs/${4 + k}`,
-    html_url: `${html}/runs/${4 + k}`,
-    details_url: 'https://example.com',
-    status: c.status,
-    conclusion: c.conclusion,
-    started_at: '2018-05-04T01:14:52Z',
-    completed_at: c.status === 'completed' ? '2018-05-04T01:14:52Z' : null,
-    output: { title: c.title ?? null, summary: c.summary ?? null, text: null, annotations_count: 0, annotations_url: `${base}/repos/${owner}/${repo}/check-runs/${4 + k}/annotations` },
-    name: c.name,
-    check_suite: { id: 5 },
-    app: null,
-    pull_requests: [],
-  });
+  /** The full pull request (create, get) or the list's simple one, values from the stand-in's state. */
+  const pullJson = (p: Pull, simple = false) => {
+    const t = copy(simple ? SIMPLE_PULL : FULL_PULL);
+    const when = '2011-01-26T19:01:12Z';
+    return {
+      ...t,
+      url: `${api()}/pulls/${p.number}`,
+      html_url: `${html}/pull/${p.number}`,
+      number: p.number,
+      state: p.state,
+      locked: false,
+      title: p.title,
+      body: p.body,
+      labels: [],
+      active_lock_reason: null,
+      closed_at: p.state === 'closed' ? when : null,
+      merged_at: p.merged ? when : null,
+      draft: p.draft,
+      head: ref(t.head as Json, p.head, p.sha),
+      base: ref(t.base as Json, p.base, '6dcb09b5b57875f334f61aebed695e2e4193db5e'),
+      ...('merged' in t ? { merged: p.merged, mergeable: null, mergeable_state: 'unknown', merged_by: null } : {}),
+    };
+  };
+  const checkRunJson = (sha: string, c: StandInCheck, k: number) => {
+    const t = copy(CHECK_RUN);
+    return {
+      ...t,
+      id: 4 + k,
+      head_sha: sha,
+      url: `${api()}/check-runs/${4 + k}`,
+      html_url: `${html}/runs/${4 + k}`,
+      status: c.status,
+      conclusion: c.conclusion,
+      completed_at: c.status === 'completed' ? t.completed_at : null,
+      output: { ...(t.output as Json), title: c.title ?? null, summary: c.summary ?? null, text: null, annotations_count: 0 },
+      name: c.name,
+      pull_requests: [],
+    };
+  };
 
   function answer(req: IncomingMessage, res: ServerResponse, path: string, status: number, body: unknown, record: RecordedRequest, headers: Record<string, string> = {}) {
     const text = status === 204 ? '' : JSON.stringify(body);
@@ -205,7 +227,7 @@ export async function startGitHubStandIn(opts: { token: string; owner?: string; 
     const rest = u.pathname.slice(prefix.length);
     let m: RegExpExecArray | null;
     if (req.method === 'GET' && rest === '') {
-      return send(200, { id: 1296269, node_id: 'MDEwOlJlcG9zaXRvcnkxMjk2MjY5', name: repo, full_name: `${owner}/${repo}`, owner: user(owner), private: false, html_url: html, default_branch: 'main', visibility: 'public' });
+      return send(200, { ...copy(REPO), name: repo, full_name: `${owner}/${repo}`, owner: { ...(REPO.owner as Json), login: owner }, html_url: html, url: api(), default_branch: 'main' });
     }
     if (req.method === 'GET' && rest === '/issues') {
       const perPage = Number(u.searchParams.get('per_page') ?? 30);
@@ -219,7 +241,7 @@ export async function startGitHubStandIn(opts: { token: string; owner?: string; 
       const head = u.searchParams.get('head');
       const state = u.searchParams.get('state') ?? 'open';
       const list = s.pulls.filter((p) => (!head || `${owner}:${p.head}` === head) && (state === 'all' || p.state === state));
-      return send(200, list.map(pullJson));
+      return send(200, list.map((p) => pullJson(p, true)));
     }
     if (req.method === 'POST' && rest === '/pulls') {
       const b = body as { title?: string; head?: string; base?: string; body?: string; draft?: boolean };
@@ -227,11 +249,8 @@ export async function startGitHubStandIn(opts: { token: string; owner?: string; 
         return send(422, { message: 'Validation Failed', errors: [{ resource: 'PullRequest', code: 'missing_field', field: 'head' }], documentation_url: DOCS });
       }
       if (s.pulls.some((p) => p.head === b.head && p.state === 'open')) {
-        return send(422, {
-          message: 'Validation Failed',
-          errors: [{ resource: 'PullRequest', code: 'custom', message: `A pull request already exists for ${owner}:${b.head}.` }],
-          documentation_url: 'https://docs.github.com/rest/pulls/pulls#create-a-pull-request',
-        });
+        const e = copy(PULL_EXISTS);
+        return send(422, { ...e, errors: [{ ...e.errors[0], message: `A pull request already exists for ${owner}:${b.head}.` }] });
       }
       const p: Pull = { number: ++nextPull, title: b.title, body: b.body ?? '', head: b.head, base: b.base, draft: b.draft === true, state: 'open', merged: false, sha: s.headShas.get(b.head) ?? '0'.repeat(40) };
       s.pulls.push(p);
@@ -248,13 +267,14 @@ export async function startGitHubStandIn(opts: { token: string; owner?: string; 
     if (req.method === 'GET' && (m = /^\/commits\/([^/]+)\/status$/.exec(rest))) {
       const list = s.statuses.get(m[1]!) ?? s.statuses.get('*') ?? [];
       const state = list.some((x) => x.state === 'failure' || x.state === 'error') ? 'failure' : list.some((x) => x.state === 'pending') || list.length === 0 ? 'pending' : 'success';
+      const t = copy(COMBINED);
       return send(200, {
+        ...t,
         state,
-        statuses: list.map((x, k) => ({ url: `${api()}/statuses/${m![1]}`, avatar_url: null, id: k + 1, node_id: 'MDY6U3RhdHVzMQ==', state: x.state, description: x.description, target_url: 'https://ci.example.com/1000/output', context: x.context, created_at: '2012-07-20T01:19:13Z', updated_at: '2012-07-20T01:19:13Z' })),
+        statuses: list.map((x, k) => ({ ...t.statuses[0], url: `${api()}/statuses/${m![1]}`, id: k + 1, state: x.state, description: x.description, target_url: 'https://ci.example.com/1000/output', context: x.context })),
         sha: m[1],
         total_count: list.length,
-        repository: { id: 1296269, name: repo, full_name: `${owner}/${repo}` },
-        commit_url: `${api()}/commits/${m[1]}`,
+        repository: { ...(t.repository as Json), name: repo, full_name: `${owner}/${repo}`, html_url: html, url: api() },
         url: `${api()}/commits/${m[1]}/status`,
       });
     }

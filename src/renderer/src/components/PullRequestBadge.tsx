@@ -5,6 +5,28 @@ import type { TrackerLink } from '../../../shared/github';
 const STATE_WORD = { open: 'open', merged: 'merged', closed: 'closed' } as const;
 const CHECKS_WORD = { none: null, pending: 'checks pending', passing: 'checks passing', failing: 'checks failing' } as const;
 
+/** The pull request in words, for a name or tooltip: "PR #12 open, checks failing". */
+export function pullRequestWords(pr: NonNullable<TrackerLink['pullRequest']>): string {
+  const checks = CHECKS_WORD[pr.checks];
+  return `PR #${pr.number} ${STATE_WORD[pr.state]}${pr.draft ? ' (draft)' : ''}${checks ? `, ${checks}` : ''}`;
+}
+
+/** The rail's one-glyph form: the checks while open, else the state (the words are in the name). */
+const RAIL_GLYPH = { none: '', pending: '…', passing: '✓', failing: '✗' } as const;
+const RAIL_STATE_GLYPH = { open: '', merged: '⮑', closed: '×' } as const;
+
+export function RailPullRequestMark({ link }: { link: TrackerLink | null | undefined }) {
+  const pr = link?.pullRequest;
+  if (!pr) return null;
+  const tone = pr.state === 'open' && pr.checks !== 'none' ? `ck-${pr.checks}` : `pr-${pr.state}`;
+  const glyph = pr.state === 'open' ? RAIL_GLYPH[pr.checks] : RAIL_STATE_GLYPH[pr.state];
+  return (
+    <span className={`rail-pr ${tone}`} data-pr-state={pr.state} data-checks={pr.checks} aria-hidden="true">
+      PR{glyph}
+    </span>
+  );
+}
+
 export function PullRequestBadge({ link, compact = false }: { link: TrackerLink | null | undefined; compact?: boolean }) {
   const pr = link?.pullRequest;
   if (!pr) return null;

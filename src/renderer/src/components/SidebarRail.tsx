@@ -1,7 +1,8 @@
 import { baseName, NEEDS_YOU, STATUS_LABEL, STATUS_MARK } from '../lib/format';
 import { withKey } from '../lib/keymap';
-import { useApp, useRepos, useWorkflows, useWorktreeRow } from '../state/hooks';
+import { useApp, useRepos, useTracker, useWorkflows, useWorktreeRow } from '../state/hooks';
 import { runAction } from '../state/runAction';
+import { pullRequestWords, RailPullRequestMark } from './PullRequestBadge';
 
 /** "feature-a" -> "fa", "main" -> "ma": enough to tell rows apart next to their status mark. */
 function initials(name: string): string {
@@ -54,7 +55,9 @@ function RailWorktree({ path }: { path: string }) {
   // Rule 11: a running workflow whose agent waits for a tool answer needs the person, like a gate.
   const needsYou = useWorkflows((s) => status === 'in_progress' && workflowId !== null && (s.byId[workflowId]?.pendingPermissions.length ?? 0) > 0);
   const shown = needsYou ? 'blocked' : status;
-  const label = `${branch}: ${needsYou ? NEEDS_YOU : status ? STATUS_LABEL[status] : 'No workflow'}${issueId ? ` ${issueId}` : ''}`;
+  const link = useTracker((s) => s.links[path]);
+  const pr = link?.pullRequest;
+  const label = `${branch}: ${needsYou ? NEEDS_YOU : status ? STATUS_LABEL[status] : 'No workflow'}${issueId ? ` ${issueId}` : ''}${pr ? `; ${pullRequestWords(pr)}` : ''}`;
   return (
     <li ref={ref} className={`rail-wt${selected ? ' cursor' : ''}${opened ? ' open' : ''}`}>
       <button type="button" aria-current={opened ? 'page' : undefined} title={`${label}\n${path}\n${withKey('open', 'Open')}`} onClick={() => app.commands.openWorktree(path)}>
@@ -64,6 +67,7 @@ function RailWorktree({ path }: { path: string }) {
           {shown ? STATUS_MARK[shown] : '·'}
         </span>
         <span className="rail-name" aria-hidden="true">{initials(branch)}</span>
+        <RailPullRequestMark link={link} />
       </button>
     </li>
   );
