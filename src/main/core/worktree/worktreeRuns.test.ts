@@ -258,6 +258,32 @@ describe('the run command', () => {
     expect(core.worktreeRuns.portBase(wt.path)).toBeNull();
   });
 
+  it('cannot start in a worktree being removed; one started alongside a removal does not outlive it', async () => {
+    const repo = await repoWith('removing', { version: 1, run: ['node', PORT_SERVER] });
+    const core = w.core;
+    const r = await core.repos.add(repo);
+    const wt = await core.repos.createWorktree({ repoId: r.id, branch: 'removing-wt' });
+    await setupEnded(core, wt.setup!.id);
+
+    // The start is under way (reading git and setup.json) when the removal takes the worktree.
+    const starting = core.repos.startRun(wt.path);
+    const release = core.orchestrator.reserveWorktree(wt.path, 'being removed');
+    const e = await refused(starting);
+    expect(e.code).toBe('WORKTREE_CONFLICT');
+    expect(e.message).toBe(`Worktree ${wt.path} is being removed; its run command cannot start`);
+    expect((await refused(core.repos.rerunSetup(wt.path))).code).toBe('WORKTREE_CONFLICT');
+    expect(core.worktreeRuns.latest(wt.path, 'run')).toBeNull();
+    release();
+
+    // Started and removed at once: whichever wins, no server is left running in a deleted folder.
+    const [run, removal] = await Promise.allSettled([core.repos.startRun(wt.path), core.repos.removeWorktree({ worktreePath: wt.path })]);
+    expect(removal.status).toBe('fulfilled');
+    if (run.status === 'rejected') expect((run.reason as SwitchyardError).code).toBe('WORKTREE_CONFLICT');
+    expect(existsSync(wt.path)).toBe(false);
+    expect(await unreachable(wt.portBase!)).toBe(true);
+    expect((await refused(core.repos.stopRun(wt.path))).code).toBe('NOT_FOUND');
+  });
+
   it('is stopped when the core closes', async () => {
     const repo = await repoWith('quit', { version: 1, run: ['node', PORT_SERVER] });
     let core = w.core;

@@ -41,6 +41,12 @@ export interface WorktreeRunsOptions {
   publish: Publish;
   /** Is a workflow active there (a setup re-run would edit files under an agent)? */
   activeWorkflowId(worktreePath: string): string | null;
+  /**
+   * What holds the worktree (the orchestrator's reservation: "being removed"), or null. The run
+   * command and a setup re-run are refused while it is held, so nothing starts in a folder that
+   * removal has already stopped and is about to delete.
+   */
+  reservedFor?(worktreePath: string): string | null;
   /** Told when a setup ends, so workflows queued behind it start or are cancelled. */
   setupEnded?(worktreePath: string): void;
   reaper?: ProcessReaper;
@@ -121,6 +127,7 @@ export class WorktreeRuns {
   /** Runs the setup again (the window's "re-run setup"). */
   rerunSetup(worktreePath: string, mainWorktree: string): WorktreeRun {
     if (this.setups.has(worktreePath)) throw invalidState(`The setup of ${worktreePath} is already running`, { worktreePath });
+    this.assertNotReserved(worktreePath, 'its setup cannot run');
     const workflowId = this.o.activeWorkflowId(worktreePath);
     if (workflowId) {
       throw new SwitchyardError('WORKTREE_CONFLICT', `Workflow ${workflowId} is active in ${worktreePath}; setup runs only while no workflow does`, {
@@ -193,11 +200,16 @@ export class WorktreeRuns {
   /** Starts the repository's `run` command in the worktree; refused while one runs there. */
   async startRun(worktreePath: string): Promise<WorktreeRun> {
     this.assertOpen();
+    this.assertNotReserved(worktreePath, 'its run command cannot start');
     if (this.runs.has(worktreePath)) throw invalidState(`The run command of ${worktreePath} is already running`, { worktreePath });
     const file = await readSetupFile(worktreePath);
     if (!file?.run) throw invalidInput(`${join(worktreePath, SETUP_FILE)} declares no "run" command`, { worktreePath });
     this.assertOpen();
     if (this.runs.has(worktreePath)) throw invalidState(`The run command of ${worktreePath} is already running`, { worktreePath });
+    // Checked here, in the same synchronous step as the run is recorded live: a removal that took
+    // the worktree while the file was read is refused now; one taking it later finds this run live
+    // and stops it (stopAll) before git deletes the folder.
+    this.assertNotReserved(worktreePath, 'its run command cannot start');
     const portBase = this.ports(worktreePath);
     const run = this.store.insertRun(`${RUN_ID_PREFIX}${randomUUID()}`, worktreePath, 'run', this.now().toISOString());
     const abort = new AbortController();
@@ -316,6 +328,13 @@ export class WorktreeRuns {
       interrupted.push(run.id);
     }
     return { reapedProcessGroups: groups.length, interrupted };
+  }
+
+  private assertNotReserved(worktreePath: string, what: string): void {
+    const purpose = this.o.reservedFor?.(worktreePath);
+    if (purpose) {
+      throw new SwitchyardError('WORKTREE_CONFLICT', `Worktree ${worktreePath} is ${purpose}; ${what}`, { worktreePath, reservedFor: purpose });
+    }
   }
 
   private assertOpen(): void {
