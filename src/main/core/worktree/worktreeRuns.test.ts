@@ -1,6 +1,7 @@
 // Rule 13 over real git worktrees and real processes: setup steps (npm ci), a failing step, a
 // workflow queued behind a running setup, ports, and the run command's life.
 import { existsSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SwitchyardError } from '../../../shared/errors';
@@ -181,6 +182,26 @@ describe('ports', () => {
     const c = await core.repos.createWorktree({ repoId: r.id, branch: 'pc' });
     expect(c.portBase).toBe(a.portBase); // the freed range is reused
     expect(c.portBase).not.toBe(b.portBase);
+  });
+
+  it('skips a range when another program on the machine holds one of its ports', async () => {
+    const repo = await w.box.repo('busyports');
+    const core = w.core;
+    const r = await core.repos.add(repo);
+    const next = core.worktreeRuns.store.freeBase(PORT_BASE);
+    const squatter = createServer();
+    await new Promise<void>((res) => squatter.listen({ port: next + 7, host: '127.0.0.1' }, res));
+    try {
+      const wt = await core.repos.createWorktree({ repoId: r.id, branch: 'busy' });
+      expect(wt.portBase).not.toBe(next);
+      expect(wt.portBase).toBeGreaterThanOrEqual(next + 10);
+      // The busy range stays unrecorded: once the program lets go, the next worktree gets it.
+      expect(core.worktreeRuns.store.freeBase(PORT_BASE)).toBe(next);
+    } finally {
+      await new Promise<void>((res) => squatter.close(() => res()));
+    }
+    const after = await core.repos.createWorktree({ repoId: r.id, branch: 'busy-freed' });
+    expect(after.portBase).toBe(next);
   });
 
   it('agents see SWITCHYARD_PORT_BASE through the stage run', async () => {

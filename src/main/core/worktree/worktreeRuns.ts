@@ -24,7 +24,8 @@ import type { Settings } from '../../../shared/settings';
 import { EventLog, type Publish } from '../eventLog';
 import { systemReaper } from '../process/orphanReaper';
 import type { ProcessReaper, StageExecutor } from '../runner';
-import { WorktreeRunStore } from '../store/worktreeRunStore';
+import { PORTS_PER_WORKTREE, WorktreeRunStore } from '../store/worktreeRunStore';
+import { rangeFree } from './portProbe';
 import { readSetupFile, SETUP_FILE, type SetupFile } from './setupFile';
 import { copyIncludedFiles, WORKTREE_INCLUDE_FILE } from './worktreeInclude';
 
@@ -62,6 +63,9 @@ interface Live {
   done: Promise<void>;
 }
 
+/** How many busy ranges assignPorts skips before it gives up (a first base in a crowded area). */
+const MAX_BUSY_RANGES = 100;
+
 const INTERRUPTED = 'interrupted: Switchyard stopped while it ran';
 
 export class WorktreeRuns {
@@ -92,6 +96,33 @@ export class WorktreeRuns {
     return this.store.allocatePorts(worktreePath, this.o.settings().portBase, this.now().toISOString());
   }
 
+  /**
+   * The worktree's range, allocated on first ask to a range whose 10 ports are all free on
+   * 127.0.0.1 right now: a range another program holds a port of is skipped (left unrecorded, so
+   * it is tried again for the next worktree). Used for new worktrees, setups and run commands;
+   * agents in a worktree made elsewhere get theirs synchronously from ports().
+   */
+  async assignPorts(worktreePath: string): Promise<number> {
+    const existing = this.store.portBase(worktreePath);
+    if (existing !== null) return existing;
+    let from = this.o.settings().portBase;
+    for (let tried = 0; tried < MAX_BUSY_RANGES; ) {
+      const base = this.store.freeBase(from);
+      if (!(await rangeFree(base, PORTS_PER_WORKTREE))) {
+        from = base + PORTS_PER_WORKTREE;
+        tried++;
+        continue;
+      }
+      // Another worktree may have claimed it while we probed: then look again from the same place.
+      const claimed = this.store.claimPorts(worktreePath, base, this.now().toISOString());
+      if (claimed !== null) return claimed;
+    }
+    throw invalidState(
+      `No free range of ${PORTS_PER_WORKTREE} ports found: the ${MAX_BUSY_RANGES} ranges from ${this.o.settings().portBase} up each have a port in use on this machine; change the first port base in the settings`,
+      { worktreePath, portBase: this.o.settings().portBase },
+    );
+  }
+
   latest(worktreePath: string, kind: WorktreeRun['kind']): WorktreeRun | null {
     return this.store.latest(worktreePath, kind);
   }
@@ -118,7 +149,7 @@ export class WorktreeRuns {
    * the setup itself goes on in the background.
    */
   async prepare(worktreePath: string, mainWorktree: string, createdHead: string | null): Promise<WorktreeRun | null> {
-    this.ports(worktreePath);
+    await this.assignPorts(worktreePath);
     if (createdHead) this.store.setCreatedHead(worktreePath, createdHead);
     const declared = existsSync(join(worktreePath, SETUP_FILE)) || existsSync(join(mainWorktree, WORKTREE_INCLUDE_FILE));
     return declared ? this.startSetup(worktreePath, mainWorktree) : null;
@@ -158,7 +189,7 @@ export class WorktreeRuns {
   /** The setup's work; resolves with what failed, or null. */
   private async runSetup(run: WorktreeRun, mainWorktree: string, signal: AbortSignal): Promise<{ step: string | null; reason: string } | null> {
     const path = run.worktreePath;
-    const portBase = this.ports(path);
+    const portBase = await this.assignPorts(path);
     let file: SetupFile | null;
     try {
       file = await readSetupFile(path);
@@ -204,13 +235,14 @@ export class WorktreeRuns {
     if (this.runs.has(worktreePath)) throw invalidState(`The run command of ${worktreePath} is already running`, { worktreePath });
     const file = await readSetupFile(worktreePath);
     if (!file?.run) throw invalidInput(`${join(worktreePath, SETUP_FILE)} declares no "run" command`, { worktreePath });
+    this.assertNotReserved(worktreePath, 'its run command cannot start');
+    const portBase = await this.assignPorts(worktreePath);
     this.assertOpen();
     if (this.runs.has(worktreePath)) throw invalidState(`The run command of ${worktreePath} is already running`, { worktreePath });
     // Checked here, in the same synchronous step as the run is recorded live: a removal that took
     // the worktree while the file was read is refused now; one taking it later finds this run live
     // and stops it (stopAll) before git deletes the folder.
     this.assertNotReserved(worktreePath, 'its run command cannot start');
-    const portBase = this.ports(worktreePath);
     const run = this.store.insertRun(`${RUN_ID_PREFIX}${randomUUID()}`, worktreePath, 'run', this.now().toISOString());
     const abort = new AbortController();
     const live: Live = { run, abort, done: Promise.resolve() };
