@@ -1,5 +1,6 @@
 import { baseName, STATUS_LABEL, STATUS_MARK } from '../lib/format';
 import { withKey } from '../lib/keymap';
+import { worktreeTags } from '../lib/worktreeTags';
 import { useApp, useRepos, useWorktreeRow } from '../state/hooks';
 import { runAction } from '../state/runAction';
 
@@ -46,21 +47,34 @@ export function SidebarRail() {
 
 function RailWorktree({ path }: { path: string }) {
   const app = useApp();
-  const branch = useRepos((s) => {
-    for (const list of Object.values(s.worktrees)) for (const w of list) if (w.path === path) return w.branch ?? `${baseName(path)} (detached)`;
-    return baseName(path);
+  const wt = useRepos((s) => {
+    for (const list of Object.values(s.worktrees)) for (const w of list) if (w.path === path) return w;
+    return null;
   });
+  const branch = wt ? (wt.branch ?? `${baseName(path)} (detached)`) : baseName(path);
   const { status, issueId, selected, opened, ref } = useWorktreeRow(path);
-  const label = `${branch}: ${status ? STATUS_LABEL[status] : 'No workflow'}${issueId ? ` ${issueId}` : ''}`;
+  const tags = wt ? worktreeTags(wt) : [];
+  // Rule 13's tags are words in the name ("feature-a: No workflow; setup failed"), marks on screen.
+  const label = `${branch}: ${status ? STATUS_LABEL[status] : 'No workflow'}${issueId ? ` ${issueId}` : ''}${tags.length ? `; ${tags.map((t) => t.text).join(', ')}` : ''}`;
+  const why = tags.map((t) => t.title).join('\n');
   return (
     <li ref={ref} className={`rail-wt${selected ? ' cursor' : ''}${opened ? ' open' : ''}`}>
-      <button type="button" aria-current={opened ? 'page' : undefined} title={`${label}\n${path}\n${withKey('open', 'Open')}`} onClick={() => app.commands.openWorktree(path)}>
+      <button type="button" aria-current={opened ? 'page' : undefined} title={`${label}\n${why ? `${why}\n` : ''}${path}\n${withKey('open', 'Open')}`} onClick={() => app.commands.openWorktree(path)}>
         {/* The name is the words (hidden text), not the abbreviation shown. */}
         <span className="sr-only">{label}</span>
         <span className={status ? `rail-mark s-${status}` : 'rail-mark'} aria-hidden="true">
           {status ? STATUS_MARK[status] : '·'}
         </span>
         <span className="rail-name" aria-hidden="true">{initials(branch)}</span>
+        {tags.length > 0 && (
+          <span className="rail-tags" aria-hidden="true">
+            {tags.map((t) => (
+              <span key={t.text} className={t.bad ? 'rail-tag bad' : 'rail-tag'}>
+                {t.mark}
+              </span>
+            ))}
+          </span>
+        )}
       </button>
     </li>
   );
