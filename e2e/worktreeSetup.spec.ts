@@ -50,7 +50,12 @@ test('setup fails at a step, is re-run, the run command serves its port, merged 
 
   const tools = page.getByRole('region', { name: 'Worktree setup and run' });
   await expect(tools.getByLabel('Setup status')).toHaveText('Setup: failed at step prepare');
-  await expect(tools.getByLabel('Setup failure')).toContainText('prepare needs the fix');
+  await expect(tools.getByLabel('Setup failure')).toHaveText(/^exited with code 3: prepare needs the fix/);
+  await expect(tools.getByText('The worktree is kept as it is: fix the cause there, then Re-run setup (U).')).toBeVisible();
+  // The setup's output opened by itself when the worktree was created, one line per line of output.
+  const setupOutput = tools.getByRole('tabpanel', { name: 'Setup output' });
+  await expect(setupOutput).toContainText('prepare needs the fix');
+  expect(await setupOutput.innerText()).not.toMatch(/\n\s*\n/);
   await expect(ui.worktree('feature-s')).toContainText('setup failed');
 
   writeFileSync(fixed, '');

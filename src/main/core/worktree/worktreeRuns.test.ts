@@ -88,6 +88,9 @@ describe('setup steps', () => {
     expect(existsSync(wt.path)).toBe(true);
     const run = core.worktreeRuns.latest(wt.path, 'setup')!;
     expect(run).toMatchObject({ status: 'failed', failedStep: 'broken' });
+    // Said as a setup's step, not as a workflow's stage.
+    expect(run.failureReason).toMatch(/^exited with code 2: config\.local is missing/);
+    expect(end.message).toMatch(/^Setup failed at step broken: exited with code 2: config\.local is missing/);
 
     const e = await refused(core.orchestrator.start({ worktreePath: wt.path, issueId: 'X-1' }));
     expect(e.code).toBe('INVALID_STATE');

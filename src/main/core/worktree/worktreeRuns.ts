@@ -220,7 +220,7 @@ export class WorktreeRuns {
       const stage: CommandStage = { name: step.name, agent: 'setup', run: step.run, timeoutSeconds: step.timeoutSeconds };
       await this.emit(run.id, { agent: 'setup', type: 'stage_started', message: `Step ${step.name}: ${step.run.join(' ')}`, data: { stage: step.name, step: index } });
       const outcome = await this.execute(run, stage, portBase, signal, true);
-      if (outcome.kind === 'failed') return { step: step.name, reason: outcome.reason };
+      if (outcome.kind === 'failed') return { step: step.name, reason: withoutStageName(outcome.reason, step.name) };
       await this.emit(run.id, { agent: 'setup', type: 'stage_completed', message: `Step ${step.name} done`, data: { stage: step.name, step: index } });
     }
     return null;
@@ -251,7 +251,7 @@ export class WorktreeRuns {
     live.done = (async () => {
       await this.emit(run.id, { agent: 'run', type: 'stage_started', message: `Run: ${file.run!.join(' ')} (ports ${portBase}-${portBase + 9})`, data: { stage: 'run', portBase } });
       const outcome = await this.execute(run, stage, portBase, abort.signal, false);
-      return abort.signal.aborted ? null : outcome.kind === 'failed' ? outcome.reason : '';
+      return abort.signal.aborted ? null : outcome.kind === 'failed' ? withoutStageName(outcome.reason, 'run') : '';
     })()
       .catch((e: unknown) => `internal error: ${errorText(e)}`)
       .then((reason) => {
@@ -377,6 +377,16 @@ export class WorktreeRuns {
 /** A fault while recording a run's end (the disk, say) is logged; the app and its callers live on. */
 function recordFault(e: unknown): void {
   console.error('switchyard: could not record the end of a worktree run:', e);
+}
+
+/**
+ * The executor says "Stage install exited with code 1: …" (it runs workflows' stages); a setup
+ * names its step itself ("Setup failed at step install: exited with code 1: …").
+ */
+function withoutStageName(reason: string, name: string): string {
+  const prefix = `Stage ${name}`;
+  if (!reason.startsWith(prefix)) return reason;
+  return reason.slice(prefix.length).replace(/^:?\s+/, '');
 }
 
 function errorText(e: unknown): string {
