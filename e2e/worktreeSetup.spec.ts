@@ -12,7 +12,9 @@ const git = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd,
 
 test('setup fails at a step, is re-run, the run command serves its port, merged worktrees go in one step', async ({ ui, sy, page }) => {
   const fixed = join(sy.dir, 'fixed');
-  const check = `if (!require("fs").existsSync(${JSON.stringify(fixed)})) { console.error("prepare needs the fix"); process.exit(3) }`;
+  const go = join(sy.dir, 'go');
+  // The step waits for the test's go-ahead (so "setting up" can be seen), then fails until fixed.
+  const check = `const fs = require("fs"); const t = setInterval(() => { if (!fs.existsSync(${JSON.stringify(go)})) return; clearInterval(t); if (!fs.existsSync(${JSON.stringify(fixed)})) { console.error("prepare needs the fix"); process.exit(3) } }, 20)`;
   mkdirSync(join(sy.repo, '.switchyard'), { recursive: true });
   writeFileSync(
     join(sy.repo, '.switchyard/setup.json'),
@@ -29,9 +31,31 @@ test('setup fails at a step, is re-run, the run command serves its port, merged 
   await create.getByRole('button', { name: 'Create worktree' }).click();
   await expect(create).toBeHidden();
 
+  // At 800×600 the sidebar is the rail: its rows carry rule 13's tags as marks, their words in the name.
+  const rail = page.locator('nav.rail');
+  const axeRail = async () => {
+    const r = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).setLegacyMode(true).include('nav.rail').analyze();
+    expect(r.violations).toEqual([]);
+  };
+  await page.setViewportSize({ width: 800, height: 600 });
+  await expect(rail).toBeVisible();
+  await expect(ui.worktree('feature-s')).toHaveAccessibleName('feature-s: No workflow; setting up');
+  await expect(ui.worktree('feature-s').locator('.rail-tags')).toHaveText('…');
+  await axeRail();
+  writeFileSync(go, '');
+  await expect(ui.worktree('feature-s')).toHaveAccessibleName('feature-s: No workflow; setup failed');
+  await expect(ui.worktree('feature-s').locator('.rail-tag.bad')).toHaveText('!');
+  await axeRail();
+  await page.setViewportSize({ width: 1360, height: 820 });
+
   const tools = page.getByRole('region', { name: 'Worktree setup and run' });
   await expect(tools.getByLabel('Setup status')).toHaveText('Setup: failed at step prepare');
-  await expect(tools.getByLabel('Setup failure')).toContainText('prepare needs the fix');
+  await expect(tools.getByLabel('Setup failure')).toHaveText(/^exited with code 3: prepare needs the fix/);
+  await expect(tools.getByText('The worktree is kept as it is: fix the cause there, then Re-run setup (U).')).toBeVisible();
+  // The setup's output opened by itself when the worktree was created, one line per line of output.
+  const setupOutput = tools.getByRole('tabpanel', { name: 'Setup output' });
+  await expect(setupOutput).toContainText('prepare needs the fix');
+  expect(await setupOutput.innerText()).not.toMatch(/\n\s*\n/);
   await expect(ui.worktree('feature-s')).toContainText('setup failed');
 
   writeFileSync(fixed, '');
@@ -47,6 +71,8 @@ test('setup fails at a step, is re-run, the run command serves its port, merged 
   await expect(tools.getByRole('button', { name: 'Stop run' })).toHaveAttribute('title', 'Stop the run command (P)');
 
   await page.setViewportSize({ width: 800, height: 600 });
+  await expect(ui.worktree('feature-s')).toHaveAccessibleName('feature-s: No workflow; running');
+  await axeRail();
   await ui.screenshot('worktree-setup-800x600');
   const axe = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).setLegacyMode(true).include('.wt-tools').analyze();
   expect(axe.violations).toEqual([]);
@@ -64,6 +90,11 @@ test('setup fails at a step, is re-run, the run command serves its port, merged 
   await page.reload();
   await expect(ui.worktree('feature-a')).toContainText('merged');
   await expect(page.getByRole('button', { name: 'Remove 1 merged worktree of acme' })).toBeVisible();
+  await page.setViewportSize({ width: 800, height: 600 });
+  await expect(ui.worktree('feature-a')).toHaveAccessibleName('feature-a: No workflow; merged');
+  await axeRail();
+  await ui.screenshot('worktree-rail-merged-800x600');
+  await page.setViewportSize({ width: 1360, height: 820 });
   await page.keyboard.press('z');
   await expect(ui.worktree('feature-a')).toHaveCount(0);
   await expect(ui.worktree('feature-b')).toBeVisible();

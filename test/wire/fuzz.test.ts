@@ -9,6 +9,8 @@ import { ERROR_CODES } from '../../src/shared/errors';
 import { MAX_PAYLOAD_BYTES } from '../../src/main/transport/websocket';
 import { repoServiceFor } from '../../src/main/core/createCore';
 import { gate } from '../../src/main/core/testing/inProcessExecutor';
+import { sandbox, type Sandbox } from '../../src/main/core/testing/gitFixture';
+import { WorktreeRuns } from '../../src/main/core/worktree/worktreeRuns';
 import { RawClient, databaseDigest, startFixture, type ServerFixture } from './helpers';
 
 /** Methods that change the database when their params are valid: only invalid variants are sent. */
@@ -25,17 +27,52 @@ const KEYS: Record<Method, string[]> = Object.fromEntries(
   }),
 ) as Record<Method, string[]>;
 
+type Msg = { text: string; binary: boolean; id: string | number | null; method: string | null; params: string | null };
+
+/**
+ * Rule 13's operations start processes or delete worktrees when they succeed: their well-formed
+ * requests aim only at things that are not a linked worktree of an added repository (a path that
+ * does not exist, a relative one, a plain folder, a main worktree) or a repository nobody added,
+ * so each must get a typed error and change nothing.
+ */
+const AIMED_AT_NOTHING = ['worktrees.rerunSetup', 'worktrees.runStart', 'worktrees.runStop', 'worktrees.removeStale'] as const satisfies readonly Method[];
+const targets = { paths: [] as string[], repoIds: ['00000000-0000-4000-8000-000000000000', 'no-such-repo'] };
+const aimedAtNothing = fc.constantFrom(...AIMED_AT_NOTHING).chain((method) =>
+  fc
+    .tuple(method === 'worktrees.removeStale' ? fc.constantFrom(...targets.repoIds).map((repoId) => ({ repoId })) : fc.constantFrom(...targets.paths).map((worktreePath) => ({ worktreePath })), fc.integer())
+    .map(([p, id]): Msg => {
+      const params = JSON.stringify(p);
+      return { text: `{"id":${id},"method":"${method}","params":${params}}`, binary: false, id, method, params };
+    }),
+);
+
 let fx: ServerFixture;
 let c: RawClient;
 let blockedId: string;
+let box: Sandbox;
+let runs: WorktreeRuns;
+let repos: ReturnType<typeof repoServiceFor>;
 
 beforeAll(async () => {
   fx = await startFixture({
-    core: (h) => ({
-      orchestrator: h.orch,
-      repos: repoServiceFor(h.orch, h.storage.db),
-    }),
+    core: (h) => {
+      runs = new WorktreeRuns({
+        db: h.storage.db,
+        executor: h.executor,
+        settings: () => h.orch.settings(),
+        publish: (workflowId, events) => h.orch.bus.emit('events', { workflowId, events }),
+        activeWorkflowId: (path) => h.orch.activeWorkflowId(path),
+        reservedFor: (path) => h.orch.reservation(path),
+      });
+      repos = repoServiceFor(h.orch, h.storage.db, undefined, runs);
+      return { orchestrator: h.orch, repos, worktreeRuns: runs };
+    },
   });
+  // A real added repository: its main worktree is never a target of setup or run commands.
+  box = sandbox();
+  const main = await box.repo('fuzzed');
+  await repos.add(main);
+  targets.paths.push(main, `${main}.missing/wt`, '/nonexistent/switchyard/wt', 'relative/wt', fx.h.worktree('plain'));
   // Some data to read: one blocked workflow, one completed, one running (held in its stage).
   const h = fx.h;
   const blocked = await h.orch.start({ worktreePath: h.worktree('blocked'), issueId: 'B-1' });
@@ -53,7 +90,9 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await c?.close();
+  await runs?.close();
   await fx?.close();
+  box?.cleanup();
 });
 
 const HUGE = fc.integer({ min: 5_000, max: 300_000 }).map((n) => 'x'.repeat(n));
@@ -89,9 +128,9 @@ const paramsText = (method: Method) =>
     },
   );
 
-type Msg = { text: string; binary: boolean; id: string | number | null; method: string | null; params: string | null };
-
 const message: fc.Arbitrary<Msg> = fc.oneof(
+  // Well-formed requests of rule 13's operations, aimed at nothing.
+  { weight: 2, arbitrary: aimedAtNothing },
   // A request to a real method with fuzzed params.
   {
     weight: 12,
@@ -161,6 +200,7 @@ function check(msg: Msg, answer: Record<string, unknown>): void {
 it('1,200 random and malformed messages: INVALID_INPUT or a correct answer, server up, database unchanged', { timeout: 120_000 }, async () => {
   const before = databaseDigest(fx.h);
   let sent = 0;
+  const wellFormed = new Map<string, number>();
   await fc.assert(
     fc.asyncProperty(message, async (msg) => {
       if (msg.method !== null && MUTATING.has(msg.method as Method)) {
@@ -176,12 +216,17 @@ it('1,200 random and malformed messages: INVALID_INPUT or a correct answer, serv
       // case has its own test below. Nine keys of up to four 300 KB values can get there.
       fc.pre(Buffer.byteLength(msg.text, msg.binary ? 'latin1' : 'utf8') < MAX_PAYLOAD_BYTES);
       sent++;
+      if (msg.method !== null && (AIMED_AT_NOTHING as readonly string[]).includes(msg.method) && contract[msg.method as Method].params.safeParse(JSON.parse(msg.params!)).success) {
+        wellFormed.set(msg.method, (wellFormed.get(msg.method) ?? 0) + 1);
+      }
       const answer = await c.sendRaw(msg.binary ? Buffer.from(msg.text, 'latin1') : msg.text, msg.method === null ? undefined : msg.id, msg.binary);
       check(msg, answer as unknown as Record<string, unknown>);
     }),
     { numRuns: Number(process.env.FUZZ_RUNS ?? 1_200), seed: Number(process.env.FUZZ_SEED ?? Date.now() % 2 ** 31) },
   );
   expect(sent).toBeGreaterThanOrEqual(1_000);
+  // Rule 13's operations were reached with well-formed requests too, not only refused by the schema.
+  for (const m of AIMED_AT_NOTHING) expect(wellFormed.get(m) ?? 0, m).toBeGreaterThanOrEqual(10);
   // Still up and still answering; nothing was written; no internal error on the way.
   expect(await c.ok('workflows.get', { workflowId: blockedId })).toMatchObject({ status: 'blocked' });
   expect(databaseDigest(fx.h)).toBe(before);

@@ -64,6 +64,7 @@ export function createCore(options: CoreOptions): Core {
       settings: () => storage.settings.get(),
       publish: (workflowId, events) => orchestrator?.bus.emit('events', { workflowId, events }),
       activeWorkflowId: (path) => orchestrator?.activeWorkflowId(path) ?? null,
+      reservedFor: (path) => orchestrator?.reservation(path) ?? null,
       setupEnded: () => orchestrator?.setupEnded(),
       reaper: options.reaper,
       now: options.now,

@@ -197,6 +197,11 @@ export class Orchestrator {
     };
   }
 
+  /** What holds the worktree (e.g. "being removed"), or null; rule 13's run command and setup ask too. */
+  reservation(worktreePath: string): string | null {
+    return this.reserved.get(normalizeWorktreePath(worktreePath)) ?? null;
+  }
+
   active(): Workflow[] {
     return [...this.byPath.values()].map((e) => e.workflow);
   }

@@ -1,6 +1,7 @@
 // Hostile messages: each one is invalid by construction (bad JSON, bad envelope, unknown method,
 // or params that break the method's schema: an unknown key, a wrong type, a value out of range),
-// so the server must answer each with an error and write nothing.
+// or well-formed but aimed at nothing (AIMED_AT_NOTHING), so the server must answer each with an
+// error and write nothing.
 import fc from 'fast-check';
 import { METHOD_NAMES } from '../../../src/shared/methods';
 import { SETTINGS_FIELDS, type SettingEditorKind } from '../../../src/shared/settings';
@@ -28,6 +29,17 @@ const SETTING_FIELD: Record<SettingEditorKind, Field> = {
 
 /** Every key of the settings, from the shared field table: the template can never miss one. */
 export const SETTINGS_SET_FIELDS: Readonly<Record<string, Field>> = Object.fromEntries(SETTINGS_FIELDS.map((f) => [f.key, SETTING_FIELD[f.editor.kind]]));
+
+/** A repository id no server knows (ids are UUIDs). */
+export const UNKNOWN_REPO_ID = 'fuzz-no-such-repository';
+/** An absolute path beside the fuzz worktree that never exists (nothing creates it). */
+export const missingPath = (c: FuzzContext) => `${c.worktreePath}.fuzz-missing/wt`;
+
+/**
+ * Methods whose valid template is also sent as is: well-formed requests for a worktree that does
+ * not exist or a repository nobody added, which must get NOT_FOUND / INVALID_INPUT and change nothing.
+ */
+export const AIMED_AT_NOTHING: ReadonlySet<string> = new Set(['worktrees.rerunSetup', 'worktrees.runStart', 'worktrees.runStop', 'worktrees.removeStale']);
 
 /** A valid params object per method, and the kind of each field. */
 export function template(m: string, c: FuzzContext): [Record<string, unknown>, Record<string, Field>] {
@@ -72,6 +84,24 @@ export function template(m: string, c: FuzzContext): [Record<string, unknown>, R
       return [{ workflowId: c.workflowId }, { workflowId: 'id', draft: 'bool' }];
     case 'workflows.fixChecks':
       return [{ worktreePath: c.worktreePath }, { worktreePath: 'path', pipeline: 'text', queue: 'bool' }];
+    // Rule 13's operations start processes or delete worktrees when they succeed, so their valid
+    // params aim at nothing (AIMED_AT_NOTHING): the server must answer a typed error.
+    case 'worktrees.rerunSetup':
+    case 'worktrees.runStart':
+    case 'worktrees.runStop':
+      return [{ worktreePath: missingPath(c) }, { worktreePath: 'path' }];
+    case 'worktrees.removeStale':
+      return [{ repoId: UNKNOWN_REPO_ID }, { repoId: 'id' }];
+    // Rule 11: a decision on a request nobody made, and the rules of the fuzz repository.
+    case 'permissions.decide':
+      return [
+        { workflowId: c.workflowId, requestId: 'fuzz-no-such-request', decision: 'deny' },
+        { workflowId: 'id', requestId: 'id', decision: 'text', remember: 'text', message: 'text' },
+      ];
+    case 'permissions.rules':
+      return [{ repoId: c.repoId }, { repoId: 'id' }];
+    case 'permissions.forget':
+      return [{ repoId: c.repoId, rule: 'Bash(fuzz)' }, { repoId: 'id', rule: 'text' }];
     default:
       return [{}, {}];
   }
@@ -151,6 +181,9 @@ export function hostileFrames(count: number, rng: Rng, c: FuzzContext): string[]
       const known = Object.keys(fields).includes(key);
       const k = known ? `${key}_x` : key;
       frames.push(`{"id":${nextId},"method":${JSON.stringify(m)},"params":${body}${body.length > 1 ? ',' : ''}${JSON.stringify(k)}:${value}}}`);
+    } else if (AIMED_AT_NOTHING.has(m) && rng.chance(0.3)) {
+      // Well-formed, but about nothing that exists.
+      frames.push(JSON.stringify({ id: nextId, method: m, params: valid }));
     } else {
       // One field of the wrong type or out of range.
       const names = Object.keys(fields);

@@ -117,16 +117,36 @@ export class WorktreeRunStore {
     return this.db.transaction(() => {
       const existing = this.portBase(worktreePath);
       if (existing !== null) return existing;
-      let base = first;
-      for (const { port_base: taken } of this.s.ports.all(first - PORTS_PER_WORKTREE + 1)) {
-        // Ranges allocated under another first base may be misaligned: skip past any overlap.
-        if (taken + PORTS_PER_WORKTREE <= base) continue;
-        if (taken >= base + PORTS_PER_WORKTREE) break;
-        base = taken + PORTS_PER_WORKTREE;
-      }
-      if (base + PORTS_PER_WORKTREE - 1 > MAX_PORT) {
-        throw invalidState(`There is no free range of ${PORTS_PER_WORKTREE} ports at or above ${first}; lower the first port base in the settings`, { portBase: first });
-      }
+      const base = this.freeBase(first);
+      this.s.addPort.run(worktreePath, base, at);
+      return base;
+    })();
+  }
+
+  /** The lowest base at or above `first` whose range overlaps no recorded range (nothing is recorded). */
+  freeBase(first: number): number {
+    let base = first;
+    for (const { port_base: taken } of this.s.ports.all(first - PORTS_PER_WORKTREE + 1)) {
+      // Ranges allocated under another first base may be misaligned: skip past any overlap.
+      if (taken + PORTS_PER_WORKTREE <= base) continue;
+      if (taken >= base + PORTS_PER_WORKTREE) break;
+      base = taken + PORTS_PER_WORKTREE;
+    }
+    if (base + PORTS_PER_WORKTREE - 1 > MAX_PORT) {
+      throw invalidState(`There is no free range of ${PORTS_PER_WORKTREE} ports at or above ${first}; lower the first port base in the settings`, { portBase: first });
+    }
+    return base;
+  }
+
+  /**
+   * Records `base` as the worktree's range if it is still free (one transaction); returns the
+   * worktree's range (an existing one wins), or null when another worktree took `base` meanwhile.
+   */
+  claimPorts(worktreePath: string, base: number, at: string): number | null {
+    return this.db.transaction(() => {
+      const existing = this.portBase(worktreePath);
+      if (existing !== null) return existing;
+      if (this.freeBase(base) !== base) return null;
       this.s.addPort.run(worktreePath, base, at);
       return base;
     })();

@@ -1,6 +1,7 @@
 // Rule 13 over real git worktrees and real processes: setup steps (npm ci), a failing step, a
 // workflow queued behind a running setup, ports, and the run command's life.
 import { existsSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SwitchyardError } from '../../../shared/errors';
@@ -87,6 +88,9 @@ describe('setup steps', () => {
     expect(existsSync(wt.path)).toBe(true);
     const run = core.worktreeRuns.latest(wt.path, 'setup')!;
     expect(run).toMatchObject({ status: 'failed', failedStep: 'broken' });
+    // Said as a setup's step, not as a workflow's stage.
+    expect(run.failureReason).toMatch(/^exited with code 2: config\.local is missing/);
+    expect(end.message).toMatch(/^Setup failed at step broken: exited with code 2: config\.local is missing/);
 
     const e = await refused(core.orchestrator.start({ worktreePath: wt.path, issueId: 'X-1' }));
     expect(e.code).toBe('INVALID_STATE');
@@ -183,6 +187,26 @@ describe('ports', () => {
     expect(c.portBase).not.toBe(b.portBase);
   });
 
+  it('skips a range when another program on the machine holds one of its ports', async () => {
+    const repo = await w.box.repo('busyports');
+    const core = w.core;
+    const r = await core.repos.add(repo);
+    const next = core.worktreeRuns.store.freeBase(PORT_BASE);
+    const squatter = createServer();
+    await new Promise<void>((res) => squatter.listen({ port: next + 7, host: '127.0.0.1' }, res));
+    try {
+      const wt = await core.repos.createWorktree({ repoId: r.id, branch: 'busy' });
+      expect(wt.portBase).not.toBe(next);
+      expect(wt.portBase).toBeGreaterThanOrEqual(next + 10);
+      // The busy range stays unrecorded: once the program lets go, the next worktree gets it.
+      expect(core.worktreeRuns.store.freeBase(PORT_BASE)).toBe(next);
+    } finally {
+      await new Promise<void>((res) => squatter.close(() => res()));
+    }
+    const after = await core.repos.createWorktree({ repoId: r.id, branch: 'busy-freed' });
+    expect(after.portBase).toBe(next);
+  });
+
   it('agents see SWITCHYARD_PORT_BASE through the stage run', async () => {
     const repo = await w.box.repo('agentports');
     const core = w.core;
@@ -256,6 +280,32 @@ describe('the run command', () => {
     await core.repos.removeWorktree({ worktreePath: wt.path });
     expect(await unreachable(wt.portBase!)).toBe(true);
     expect(core.worktreeRuns.portBase(wt.path)).toBeNull();
+  });
+
+  it('cannot start in a worktree being removed; one started alongside a removal does not outlive it', async () => {
+    const repo = await repoWith('removing', { version: 1, run: ['node', PORT_SERVER] });
+    const core = w.core;
+    const r = await core.repos.add(repo);
+    const wt = await core.repos.createWorktree({ repoId: r.id, branch: 'removing-wt' });
+    await setupEnded(core, wt.setup!.id);
+
+    // The start is under way (reading git and setup.json) when the removal takes the worktree.
+    const starting = core.repos.startRun(wt.path);
+    const release = core.orchestrator.reserveWorktree(wt.path, 'being removed');
+    const e = await refused(starting);
+    expect(e.code).toBe('WORKTREE_CONFLICT');
+    expect(e.message).toBe(`Worktree ${wt.path} is being removed; its run command cannot start`);
+    expect((await refused(core.repos.rerunSetup(wt.path))).code).toBe('WORKTREE_CONFLICT');
+    expect(core.worktreeRuns.latest(wt.path, 'run')).toBeNull();
+    release();
+
+    // Started and removed at once: whichever wins, no server is left running in a deleted folder.
+    const [run, removal] = await Promise.allSettled([core.repos.startRun(wt.path), core.repos.removeWorktree({ worktreePath: wt.path })]);
+    expect(removal.status).toBe('fulfilled');
+    if (run.status === 'rejected') expect((run.reason as SwitchyardError).code).toBe('WORKTREE_CONFLICT');
+    expect(existsSync(wt.path)).toBe(false);
+    expect(await unreachable(wt.portBase!)).toBe(true);
+    expect((await refused(core.repos.stopRun(wt.path))).code).toBe('NOT_FOUND');
   });
 
   it('is stopped when the core closes', async () => {

@@ -24,7 +24,8 @@ import type { Settings } from '../../../shared/settings';
 import { EventLog, type Publish } from '../eventLog';
 import { systemReaper } from '../process/orphanReaper';
 import type { ProcessReaper, StageExecutor } from '../runner';
-import { WorktreeRunStore } from '../store/worktreeRunStore';
+import { PORTS_PER_WORKTREE, WorktreeRunStore } from '../store/worktreeRunStore';
+import { rangeFree } from './portProbe';
 import { readSetupFile, SETUP_FILE, type SetupFile } from './setupFile';
 import { copyIncludedFiles, WORKTREE_INCLUDE_FILE } from './worktreeInclude';
 
@@ -41,6 +42,12 @@ export interface WorktreeRunsOptions {
   publish: Publish;
   /** Is a workflow active there (a setup re-run would edit files under an agent)? */
   activeWorkflowId(worktreePath: string): string | null;
+  /**
+   * What holds the worktree (the orchestrator's reservation: "being removed"), or null. The run
+   * command and a setup re-run are refused while it is held, so nothing starts in a folder that
+   * removal has already stopped and is about to delete.
+   */
+  reservedFor?(worktreePath: string): string | null;
   /** Told when a setup ends, so workflows queued behind it start or are cancelled. */
   setupEnded?(worktreePath: string): void;
   reaper?: ProcessReaper;
@@ -55,6 +62,9 @@ interface Live {
   abort: AbortController;
   done: Promise<void>;
 }
+
+/** How many busy ranges assignPorts skips before it gives up (a first base in a crowded area). */
+const MAX_BUSY_RANGES = 100;
 
 const INTERRUPTED = 'interrupted: Switchyard stopped while it ran';
 
@@ -86,6 +96,33 @@ export class WorktreeRuns {
     return this.store.allocatePorts(worktreePath, this.o.settings().portBase, this.now().toISOString());
   }
 
+  /**
+   * The worktree's range, allocated on first ask to a range whose 10 ports are all free on
+   * 127.0.0.1 right now: a range another program holds a port of is skipped (left unrecorded, so
+   * it is tried again for the next worktree). Used for new worktrees, setups and run commands;
+   * agents in a worktree made elsewhere get theirs synchronously from ports().
+   */
+  async assignPorts(worktreePath: string): Promise<number> {
+    const existing = this.store.portBase(worktreePath);
+    if (existing !== null) return existing;
+    let from = this.o.settings().portBase;
+    for (let tried = 0; tried < MAX_BUSY_RANGES; ) {
+      const base = this.store.freeBase(from);
+      if (!(await rangeFree(base, PORTS_PER_WORKTREE))) {
+        from = base + PORTS_PER_WORKTREE;
+        tried++;
+        continue;
+      }
+      // Another worktree may have claimed it while we probed: then look again from the same place.
+      const claimed = this.store.claimPorts(worktreePath, base, this.now().toISOString());
+      if (claimed !== null) return claimed;
+    }
+    throw invalidState(
+      `No free range of ${PORTS_PER_WORKTREE} ports found: the ${MAX_BUSY_RANGES} ranges from ${this.o.settings().portBase} up each have a port in use on this machine; change the first port base in the settings`,
+      { worktreePath, portBase: this.o.settings().portBase },
+    );
+  }
+
   latest(worktreePath: string, kind: WorktreeRun['kind']): WorktreeRun | null {
     return this.store.latest(worktreePath, kind);
   }
@@ -112,7 +149,7 @@ export class WorktreeRuns {
    * the setup itself goes on in the background.
    */
   async prepare(worktreePath: string, mainWorktree: string, createdHead: string | null): Promise<WorktreeRun | null> {
-    this.ports(worktreePath);
+    await this.assignPorts(worktreePath);
     if (createdHead) this.store.setCreatedHead(worktreePath, createdHead);
     const declared = existsSync(join(worktreePath, SETUP_FILE)) || existsSync(join(mainWorktree, WORKTREE_INCLUDE_FILE));
     return declared ? this.startSetup(worktreePath, mainWorktree) : null;
@@ -121,6 +158,7 @@ export class WorktreeRuns {
   /** Runs the setup again (the window's "re-run setup"). */
   rerunSetup(worktreePath: string, mainWorktree: string): WorktreeRun {
     if (this.setups.has(worktreePath)) throw invalidState(`The setup of ${worktreePath} is already running`, { worktreePath });
+    this.assertNotReserved(worktreePath, 'its setup cannot run');
     const workflowId = this.o.activeWorkflowId(worktreePath);
     if (workflowId) {
       throw new SwitchyardError('WORKTREE_CONFLICT', `Workflow ${workflowId} is active in ${worktreePath}; setup runs only while no workflow does`, {
@@ -151,7 +189,7 @@ export class WorktreeRuns {
   /** The setup's work; resolves with what failed, or null. */
   private async runSetup(run: WorktreeRun, mainWorktree: string, signal: AbortSignal): Promise<{ step: string | null; reason: string } | null> {
     const path = run.worktreePath;
-    const portBase = this.ports(path);
+    const portBase = await this.assignPorts(path);
     let file: SetupFile | null;
     try {
       file = await readSetupFile(path);
@@ -182,7 +220,7 @@ export class WorktreeRuns {
       const stage: CommandStage = { name: step.name, agent: 'setup', run: step.run, timeoutSeconds: step.timeoutSeconds };
       await this.emit(run.id, { agent: 'setup', type: 'stage_started', message: `Step ${step.name}: ${step.run.join(' ')}`, data: { stage: step.name, step: index } });
       const outcome = await this.execute(run, stage, portBase, signal, true);
-      if (outcome.kind === 'failed') return { step: step.name, reason: outcome.reason };
+      if (outcome.kind === 'failed') return { step: step.name, reason: withoutStageName(outcome.reason, step.name) };
       await this.emit(run.id, { agent: 'setup', type: 'stage_completed', message: `Step ${step.name} done`, data: { stage: step.name, step: index } });
     }
     return null;
@@ -193,12 +231,18 @@ export class WorktreeRuns {
   /** Starts the repository's `run` command in the worktree; refused while one runs there. */
   async startRun(worktreePath: string): Promise<WorktreeRun> {
     this.assertOpen();
+    this.assertNotReserved(worktreePath, 'its run command cannot start');
     if (this.runs.has(worktreePath)) throw invalidState(`The run command of ${worktreePath} is already running`, { worktreePath });
     const file = await readSetupFile(worktreePath);
     if (!file?.run) throw invalidInput(`${join(worktreePath, SETUP_FILE)} declares no "run" command`, { worktreePath });
+    this.assertNotReserved(worktreePath, 'its run command cannot start');
+    const portBase = await this.assignPorts(worktreePath);
     this.assertOpen();
     if (this.runs.has(worktreePath)) throw invalidState(`The run command of ${worktreePath} is already running`, { worktreePath });
-    const portBase = this.ports(worktreePath);
+    // Checked here, in the same synchronous step as the run is recorded live: a removal that took
+    // the worktree while the file was read is refused now; one taking it later finds this run live
+    // and stops it (stopAll) before git deletes the folder.
+    this.assertNotReserved(worktreePath, 'its run command cannot start');
     const run = this.store.insertRun(`${RUN_ID_PREFIX}${randomUUID()}`, worktreePath, 'run', this.now().toISOString());
     const abort = new AbortController();
     const live: Live = { run, abort, done: Promise.resolve() };
@@ -207,7 +251,7 @@ export class WorktreeRuns {
     live.done = (async () => {
       await this.emit(run.id, { agent: 'run', type: 'stage_started', message: `Run: ${file.run!.join(' ')} (ports ${portBase}-${portBase + 9})`, data: { stage: 'run', portBase } });
       const outcome = await this.execute(run, stage, portBase, abort.signal, false);
-      return abort.signal.aborted ? null : outcome.kind === 'failed' ? outcome.reason : '';
+      return abort.signal.aborted ? null : outcome.kind === 'failed' ? withoutStageName(outcome.reason, 'run') : '';
     })()
       .catch((e: unknown) => `internal error: ${errorText(e)}`)
       .then((reason) => {
@@ -319,6 +363,13 @@ export class WorktreeRuns {
     return { reapedProcessGroups: groups.length, interrupted };
   }
 
+  private assertNotReserved(worktreePath: string, what: string): void {
+    const purpose = this.o.reservedFor?.(worktreePath);
+    if (purpose) {
+      throw new SwitchyardError('WORKTREE_CONFLICT', `Worktree ${worktreePath} is ${purpose}; ${what}`, { worktreePath, reservedFor: purpose });
+    }
+  }
+
   private assertOpen(): void {
     if (this.closed) throw invalidState('Switchyard is shutting down');
   }
@@ -327,6 +378,16 @@ export class WorktreeRuns {
 /** A fault while recording a run's end (the disk, say) is logged; the app and its callers live on. */
 function recordFault(e: unknown): void {
   console.error('switchyard: could not record the end of a worktree run:', e);
+}
+
+/**
+ * The executor says "Stage install exited with code 1: …" (it runs workflows' stages); a setup
+ * names its step itself ("Setup failed at step install: exited with code 1: …").
+ */
+function withoutStageName(reason: string, name: string): string {
+  const prefix = `Stage ${name}`;
+  if (!reason.startsWith(prefix)) return reason;
+  return reason.slice(prefix.length).replace(/^:?\s+/, '');
 }
 
 function errorText(e: unknown): string {

@@ -1,5 +1,6 @@
 import { baseName, NEEDS_YOU, STATUS_LABEL, STATUS_MARK } from '../lib/format';
 import { withKey } from '../lib/keymap';
+import { worktreeTags } from '../lib/worktreeTags';
 import { useApp, useRepos, useTracker, useWorkflows, useWorktreeRow } from '../state/hooks';
 import { runAction } from '../state/runAction';
 import { pullRequestWords, RailPullRequestMark } from './PullRequestBadge';
@@ -47,20 +48,25 @@ export function SidebarRail() {
 
 function RailWorktree({ path }: { path: string }) {
   const app = useApp();
-  const branch = useRepos((s) => {
-    for (const list of Object.values(s.worktrees)) for (const w of list) if (w.path === path) return w.branch ?? `${baseName(path)} (detached)`;
-    return baseName(path);
+  const wt = useRepos((s) => {
+    for (const list of Object.values(s.worktrees)) for (const w of list) if (w.path === path) return w;
+    return null;
   });
+  const branch = wt ? (wt.branch ?? `${baseName(path)} (detached)`) : baseName(path);
   const { workflowId, status, issueId, selected, opened, ref } = useWorktreeRow(path);
   // Rule 11: a running workflow whose agent waits for a tool answer needs the person, like a gate.
   const needsYou = useWorkflows((s) => status === 'in_progress' && workflowId !== null && (s.byId[workflowId]?.pendingPermissions.length ?? 0) > 0);
   const shown = needsYou ? 'blocked' : status;
   const link = useTracker((s) => s.links[path]);
   const pr = link?.pullRequest;
-  const label = `${branch}: ${needsYou ? NEEDS_YOU : status ? STATUS_LABEL[status] : 'No workflow'}${issueId ? ` ${issueId}` : ''}${pr ? `; ${pullRequestWords(pr)}` : ''}`;
+  const tags = wt ? worktreeTags(wt) : [];
+  // Rule 13's tags and the pull request are words in the name ("feature-a: No workflow; setup failed"), marks on screen.
+  const extra = [...(pr ? [pullRequestWords(pr)] : []), ...(tags.length ? [tags.map((t) => t.text).join(', ')] : [])];
+  const label = `${branch}: ${needsYou ? NEEDS_YOU : status ? STATUS_LABEL[status] : 'No workflow'}${issueId ? ` ${issueId}` : ''}${extra.map((x) => `; ${x}`).join('')}`;
+  const why = tags.map((t) => t.title).join('\n');
   return (
     <li ref={ref} className={`rail-wt${selected ? ' cursor' : ''}${opened ? ' open' : ''}`}>
-      <button type="button" aria-current={opened ? 'page' : undefined} title={`${label}\n${path}\n${withKey('open', 'Open')}`} onClick={() => app.commands.openWorktree(path)}>
+      <button type="button" aria-current={opened ? 'page' : undefined} title={`${label}\n${why ? `${why}\n` : ''}${path}\n${withKey('open', 'Open')}`} onClick={() => app.commands.openWorktree(path)}>
         {/* The name is the words (hidden text), not the abbreviation shown. */}
         <span className="sr-only">{label}</span>
         <span className={shown ? `rail-mark s-${shown}` : 'rail-mark'} aria-hidden="true">
@@ -68,6 +74,15 @@ function RailWorktree({ path }: { path: string }) {
         </span>
         <span className="rail-name" aria-hidden="true">{initials(branch)}</span>
         <RailPullRequestMark link={link} />
+        {tags.length > 0 && (
+          <span className="rail-tags" aria-hidden="true">
+            {tags.map((t) => (
+              <span key={t.text} className={t.bad ? 'rail-tag bad' : 'rail-tag'}>
+                {t.mark}
+              </span>
+            ))}
+          </span>
+        )}
       </button>
     </li>
   );

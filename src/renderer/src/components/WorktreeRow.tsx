@@ -1,5 +1,6 @@
 import { baseName } from '../lib/format';
 import { withKey } from '../lib/keymap';
+import { worktreeTags } from '../lib/worktreeTags';
 import { useApp, useRepos, useTracker, useWorkflows, useWorktreeRow } from '../state/hooks';
 import { PullRequestBadge } from './PullRequestBadge';
 import { StatusBadge } from './StatusBadge';
@@ -27,10 +28,11 @@ export function WorktreeRow({ repoId, path }: { repoId: string; path: string }) 
           {name}
           {wt.isMain && <span className="tag">main</span>}
           {wt.dirty && <span className="tag" title="Uncommitted changes">modified</span>}
-          {wt.setup?.status === 'running' && <span className="tag" title="Its setup steps are running">setting up</span>}
-          {wt.setup?.status === 'failed' && <span className="tag bad" title={wt.setup.failureReason ?? 'Setup failed'}>setup failed</span>}
-          {wt.run?.status === 'running' && <span className="tag" title={`The run command is running (ports ${wt.portBase ?? '?'}–)`}>running</span>}
-          {wt.stale && <span className="tag" title="Merged, clean and idle: it can go (Z removes merged worktrees)">merged</span>}
+          {worktreeTags(wt).map((t) => (
+            <span key={t.text} className={t.bad ? 'tag bad' : 'tag'} title={t.title}>
+              {t.text}
+            </span>
+          ))}
         </span>
         <span className="wt-state">
           {status ? <StatusBadge status={status} needsYou={needsYou} /> : <span className="muted">No workflow</span>}

@@ -1,6 +1,6 @@
 // Rule 13 in the main pane: the shown worktree's ports, setup and run command, each with its key,
 // and their output in tabs of their own (docs/worktrees.md).
-import { useEffect } from 'react';
+import { useEffect, useLayoutEffect, useRef } from 'react';
 import { useStore } from 'zustand';
 import type { Worktree, WorktreeRun } from '../../../shared/domain';
 import { withKey } from '../lib/keymap';
@@ -57,24 +57,32 @@ export function WorktreeTools() {
             Ports {wt.portBase}–{wt.portBase + 9}
           </span>
         )}
-        <span className={`wt-setup${wt.setup?.status === 'failed' ? ' bad' : ''}`} aria-label="Setup status">
-          Setup: {setupText(wt.setup)}
+        {/* Each status stays on one line with its action when the bar wraps (800 px wide). */}
+        <span className="wt-pair">
+          <span className={`wt-setup${wt.setup?.status === 'failed' ? ' bad' : ''}`} aria-label="Setup status">
+            Setup: {setupText(wt.setup)}
+          </span>
+          <button type="button" className="ghost small" title={withKey('rerunSetup', 'Re-run setup')} disabled={wt.setup?.status === 'running'} onClick={() => runAction(app, 'rerunSetup')}>
+            Re-run setup
+          </button>
         </span>
-        <button type="button" className="ghost small" title={withKey('rerunSetup', 'Re-run setup')} disabled={wt.setup?.status === 'running'} onClick={() => runAction(app, 'rerunSetup')}>
-          Re-run setup
-        </button>
-        <span className="wt-run" aria-label="Run status">
-          Run: {runText(wt.run)}
+        <span className="wt-pair">
+          <span className="wt-run" aria-label="Run status">
+            Run: {runText(wt.run)}
+          </span>
+          <button type="button" className="ghost small" title={withKey('toggleRun', running ? 'Stop the run command' : 'Start the run command')} onClick={() => runAction(app, 'toggleRun')}>
+            {running ? 'Stop run' : 'Start run'}
+          </button>
         </span>
-        <button type="button" className="ghost small" title={withKey('toggleRun', running ? 'Stop the run command' : 'Start the run command')} onClick={() => runAction(app, 'toggleRun')}>
-          {running ? 'Stop run' : 'Start run'}
-        </button>
         <button type="button" className="ghost small" aria-expanded={panel !== null} title={withKey('worktreeOutput', 'Setup and run output')} onClick={() => runAction(app, 'worktreeOutput')}>
           Output
         </button>
       </div>
       {wt.setup?.status === 'failed' && wt.setup.failureReason && (
-        <pre className="wt-failure" aria-label="Setup failure">{wt.setup.failureReason}</pre>
+        <>
+          <pre className="wt-failure" aria-label="Setup failure">{wt.setup.failureReason}</pre>
+          <p className="wt-hint muted">The worktree is kept as it is: fix the cause there, then {withKey('rerunSetup', 'Re-run setup')}.</p>
+        </>
       )}
       {panel !== null && (
         <div className="wt-output">
@@ -98,10 +106,17 @@ export function WorktreeTools() {
 function RunLog({ runId }: { runId: string }) {
   const app = useApp();
   const events = useStore(app.worktreeRuns.store, (s) => s.byId[runId]);
+  const ref = useRef<HTMLPreElement>(null);
+  // Follow the tail (where a failing step's error is), like a terminal.
+  useLayoutEffect(() => {
+    const box = ref.current?.parentElement;
+    if (box) box.scrollTop = box.scrollHeight;
+  }, [events]);
   if (!events || events.length === 0) return <p className="muted">No output yet.</p>;
   return (
-    <pre aria-live="polite">
-      {events.map((e) => (e.type === 'agent_output' ? e.message : `» ${e.message}`)).join('\n')}
+    <pre ref={ref} aria-live="polite">
+      {/* An output chunk ends with its own newline; joined with one more it would leave a blank line. */}
+      {events.map((e) => (e.type === 'agent_output' ? e.message.replace(/\r?\n$/, '') : `» ${e.message}`)).join('\n')}
     </pre>
   );
 }

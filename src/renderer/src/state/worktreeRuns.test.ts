@@ -40,7 +40,8 @@ async function setup() {
     .handle('settings.get', () => DEFAULT_SETTINGS)
     .handle('worktrees.runStart', () => (linked = { ...linked, run: run('run', 'running') }).run!)
     .handle('worktrees.runStop', () => (linked = { ...linked, run: run('run', 'stopped') }).run!)
-    .handle('worktrees.removeStale', () => ({ removed: ['/repo/a'], refused: [] }));
+    .handle('worktrees.removeStale', () => ({ removed: ['/repo/a'], refused: [] }))
+    .handle('worktrees.create', (p) => wt(`/repo/${(p as { branch: string }).branch}`, { setup: (p as { branch: string }).branch === 'plain' ? null : run('setup', 'running') }));
   const app = createApp(client, { schedule: (r) => r() });
   app.start();
   await tick();
@@ -84,6 +85,15 @@ describe('worktree runs in the window', () => {
     expect(isAvailable(app, 'rerunSetup')).toBe(true);
     stop();
     expect(client.followers.has('setup-1')).toBe(false);
+  });
+
+  it('opens the setup output of a new worktree whose setup runs, and nothing for one without', async () => {
+    const { app } = await setup();
+    await app.worktreeRuns.createWorktree('r1', 'plain');
+    expect(app.worktreeRuns.store.getState().panel).toBeNull();
+    await app.worktreeRuns.createWorktree('r1', 'with-setup');
+    expect(app.worktreeRuns.store.getState().panel).toBe('setup');
+    expect(app.stores.ui.getState().main).toEqual({ kind: 'worktree', path: '/repo/with-setup' });
   });
 
   it('removes merged worktrees in one call, only when there are some', async () => {

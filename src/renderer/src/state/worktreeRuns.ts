@@ -3,7 +3,7 @@
 // keeps its tail for the output tabs, and re-reads the worktree list when the run ends so the
 // sidebar and the tools show the new status.
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { WorktreeRun } from '../../../shared/domain';
+import type { Worktree, WorktreeRun } from '../../../shared/domain';
 import type { WorkflowEvent } from '../../../shared/events';
 import type { SwitchyardClient } from '../client';
 import type { Commands } from './commands';
@@ -23,6 +23,8 @@ export interface WorktreeRunsApi {
   store: StoreApi<RunLogsStore>;
   /** Follows a run's events while the caller shows it; returns the stop. */
   follow(runId: string): () => void;
+  /** Creates a worktree (commands.createWorktree) and, when its setup runs, opens the setup's output. */
+  createWorktree(repoId: string, branch: string, path?: string): Promise<Worktree>;
   rerunSetup(worktreePath: string): Promise<WorktreeRun>;
   startRun(worktreePath: string): Promise<WorktreeRun>;
   stopRun(worktreePath: string): Promise<WorktreeRun>;
@@ -67,6 +69,12 @@ export function createWorktreeRuns(client: SwitchyardClient, stores: Stores, com
         cur.stop();
         follows.delete(runId);
       };
+    },
+    async createWorktree(repoId, branch, path) {
+      const wt = await commands.createWorktree(repoId, branch, path);
+      // A new user should see the setup they did not start by hand (npm ci can take minutes).
+      if (wt.setup?.status === 'running') store.setState({ panel: 'setup' });
+      return wt;
     },
     async rerunSetup(worktreePath) {
       const run = await client.call('worktrees.rerunSetup', { worktreePath });

@@ -11,7 +11,7 @@ export function CreateWorktreeDialog({ initialRepo, onClose }: { initialRepo: st
   const [branch, setBranch] = useState('');
   const [path, setPath] = useState('');
   const { busy, error, onSubmit } = useSubmit(async () => {
-    await app.commands.createWorktree(repoId, branch.trim(), path.trim() || undefined);
+    await app.worktreeRuns.createWorktree(repoId, branch.trim(), path.trim() || undefined);
     onClose();
   });
   return (
