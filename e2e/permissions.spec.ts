@@ -33,6 +33,9 @@ test('a pending tool request: shown, answered by mouse and by key, at 800×600, 
   // The event row of the request shows it too, with the same answers while it waits.
   const row = ui.stream.locator('.ev-permission_requested').filter({ hasText: 'Bash: npm test' });
   await expect(row.getByRole('button', { name: 'Allow always' })).toBeVisible();
+  // It is the oldest waiting request, so its row names the keys too.
+  await expect(row.getByRole('button', { name: 'Allow', exact: true })).toHaveAttribute('title', 'Allow once (Y)');
+  await expect(row.getByRole('button', { name: 'Deny…' })).toHaveAttribute('title', /\(X\)$/);
 
   await panel.getByRole('button', { name: 'Allow', exact: true }).click();
   await expect(panel).toContainText('Bash: make deploy');

@@ -59,18 +59,21 @@ export function PermissionRowActions({ event }: { event: WorkflowEvent }) {
   const app = useApp();
   const requestId = typeof event.data?.requestId === 'string' ? event.data.requestId : null;
   const waiting = useWorkflows((s) => requestId !== null && (s.byId[event.workflowId]?.pendingPermissions.some((p) => p.requestId === requestId) ?? false));
+  // The keys answer the oldest waiting request: its row names them, like the panel's first entry.
+  const oldest = useWorkflows((s) => requestId !== null && s.byId[event.workflowId]?.pendingPermissions[0]?.requestId === requestId);
   if (!waiting || requestId === null) return null;
   const workflowId = event.workflowId;
+  const key = (id: 'allowTool' | 'allowToolAlways' | 'denyTool', label: string) => (oldest ? withKey(id, label) : label);
   const fail = (e: unknown) => app.stores.ui.setState({ notice: { text: errorText(e), tone: 'error' } });
   return (
     <span className="ev-actions">
-      <button type="button" className="small primary" title="Allow once" onClick={() => void app.commands.decidePermission({ workflowId, requestId, decision: 'allow' }).catch(fail)}>
+      <button type="button" className="small primary" title={key('allowTool', 'Allow once')} onClick={() => void app.commands.decidePermission({ workflowId, requestId, decision: 'allow' }).catch(fail)}>
         Allow
       </button>
-      <button type="button" className="small" title="Allow now and remember the rule for this repository" onClick={() => void app.commands.decidePermission({ workflowId, requestId, decision: 'allow', remember: 'repository' }).catch(fail)}>
+      <button type="button" className="small" title={key('allowToolAlways', 'Allow now and remember the rule for this repository')} onClick={() => void app.commands.decidePermission({ workflowId, requestId, decision: 'allow', remember: 'repository' }).catch(fail)}>
         Allow always
       </button>
-      <button type="button" className="small danger" title="Deny, with a message for the agent" onClick={() => app.stores.ui.setState({ dialog: { kind: 'denyTool', workflowId, requestId } })}>
+      <button type="button" className="small danger" title={key('denyTool', 'Deny, with a message for the agent')} onClick={() => app.stores.ui.setState({ dialog: { kind: 'denyTool', workflowId, requestId } })}>
         Deny…
       </button>
     </span>
