@@ -34,6 +34,12 @@ export function describeIssue(issue: z.core.$ZodIssue): string {
 /** The pipelines defined by the worktree's file, or null when it has none. Throws INVALID_INPUT. */
 export async function readPipelinesFile(worktreePath: string): Promise<Record<string, PipelineDef> | null> {
   const file = join(worktreePath, PIPELINES_FILE);
+  const bytes = await readConfigBytes(file, 'a pipelines file', MAX_FILE_BYTES);
+  return bytes === null ? null : parsePipelinesText(bytes.toString('utf8'), file);
+}
+
+/** A config file's bytes (pipelines, setup), or null when there is none; unreadable or too large is INVALID_INPUT. */
+export async function readConfigBytes(file: string, what: string, maxBytes: number): Promise<Buffer | null> {
   let bytes: Buffer;
   try {
     bytes = await readFile(file);
@@ -42,10 +48,8 @@ export async function readPipelinesFile(worktreePath: string): Promise<Record<st
     if (code === 'ENOENT' || code === 'ENOTDIR') return null;
     throw invalidInput(`${file}: cannot be read (${code ?? (e as Error).message})`, { file });
   }
-  if (bytes.length > MAX_FILE_BYTES) {
-    throw invalidInput(`${file}: ${bytes.length} bytes is too large for a pipelines file (at most ${MAX_FILE_BYTES})`, { file });
-  }
-  return parsePipelinesText(bytes.toString('utf8'), file);
+  if (bytes.length > maxBytes) throw invalidInput(`${file}: ${bytes.length} bytes is too large for ${what} (at most ${maxBytes})`, { file });
+  return bytes;
 }
 
 /** Validates the text of a pipelines file; `file` is only used in messages. */

@@ -3,7 +3,8 @@ import type Database from 'better-sqlite3';
 import type { EventType, WorkflowEvent } from '../../../shared/events';
 import { ACTIVE_STATUSES, TERMINAL_STATUSES } from '../../../shared/status';
 
-interface Row {
+/** An event row as both event tables hold it (workflows' and worktree runs', worktreeRunStore.ts). */
+export interface EventRow {
   workflow_id: string;
   sequence: number;
   id: string;
@@ -15,7 +16,7 @@ interface Row {
   correlation_id: string | null;
 }
 
-function toEvent(row: Row): WorkflowEvent {
+export function toEvent(row: EventRow): WorkflowEvent {
   const e: WorkflowEvent = {
     id: row.id,
     workflowId: row.workflow_id,
@@ -35,8 +36,8 @@ const ACTIVE_LIST = ACTIVE_STATUSES.map((s) => `'${s}'`).join(', ');
 
 export class EventStore {
   private readonly insertStmt: Database.Statement;
-  private readonly listStmt: Database.Statement<[string, number, number], Row>;
-  private readonly tailStmt: Database.Statement<[string, number, number], Row>;
+  private readonly listStmt: Database.Statement<[string, number, number], EventRow>;
+  private readonly tailStmt: Database.Statement<[string, number, number], EventRow>;
   private readonly maxSeqStmt: Database.Statement<[string], { m: number | null }>;
   private readonly pruneStmt: Database.Statement<[string]>;
   private readonly activeMaxStmt: Database.Statement<[], { id: string; m: number | null }>;

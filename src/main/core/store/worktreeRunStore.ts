@@ -3,7 +3,8 @@
 import type Database from 'better-sqlite3';
 import type { WorktreeRun } from '../../../shared/domain';
 import { invalidState } from '../../../shared/errors';
-import type { EventType, WorkflowEvent } from '../../../shared/events';
+import type { WorkflowEvent } from '../../../shared/events';
+import { toEvent, type EventRow } from './eventStore';
 
 /** Ended runs kept per worktree and kind (with their logs): older ones go when a new one starts. */
 export const RUNS_KEPT = 3;
@@ -24,17 +25,6 @@ interface RunRow {
   ended_at: string | null;
 }
 
-interface EventRow {
-  workflow_id: string;
-  sequence: number;
-  id: string;
-  timestamp: string;
-  agent: string;
-  type: EventType;
-  message: string;
-  data_json: string | null;
-  correlation_id: string | null;
-}
 
 const toRun = (r: RunRow): WorktreeRun => ({
   id: r.id,
@@ -47,20 +37,6 @@ const toRun = (r: RunRow): WorktreeRun => ({
   endedAt: r.ended_at,
 });
 
-function toEvent(row: EventRow): WorkflowEvent {
-  const e: WorkflowEvent = {
-    id: row.id,
-    workflowId: row.workflow_id,
-    sequence: row.sequence,
-    timestamp: row.timestamp,
-    agent: row.agent,
-    type: row.type,
-    message: row.message,
-  };
-  if (row.data_json !== null) e.data = JSON.parse(row.data_json) as Record<string, unknown>;
-  if (row.correlation_id !== null) e.correlationId = row.correlation_id;
-  return e;
-}
 
 export class WorktreeRunStore {
   private readonly s;

@@ -1,12 +1,10 @@
 // Reads `.switchyard/setup.json` (rule 13): the steps run once in a new worktree and the
 // repository's `run` command (its dev server). Versioned with the code like pipelines.json, and
 // validated the same way: one INVALID_INPUT naming the file, line, column and what is wrong.
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { invalidInput } from '../../../shared/errors';
 import { CommandStageSchema } from '../../../shared/pipeline';
-import { parseConfigText } from '../pipeline/pipelinesFile';
+import { parseConfigText, readConfigBytes } from '../pipeline/pipelinesFile';
 
 export const SETUP_FILE = join('.switchyard', 'setup.json');
 const MAX_FILE_BYTES = 256 * 1024;
@@ -34,14 +32,7 @@ export type SetupStep = NonNullable<SetupFile['steps']>[number];
 /** The worktree's setup file, or null when it has none. Throws INVALID_INPUT with line and column. */
 export async function readSetupFile(worktreePath: string): Promise<SetupFile | null> {
   const file = join(worktreePath, SETUP_FILE);
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(file);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return null;
-    throw invalidInput(`${file}: cannot be read (${code ?? (e as Error).message})`, { file });
-  }
-  if (bytes.length > MAX_FILE_BYTES) throw invalidInput(`${file}: ${bytes.length} bytes is too large for a setup file (at most ${MAX_FILE_BYTES})`, { file });
+  const bytes = await readConfigBytes(file, 'a setup file', MAX_FILE_BYTES);
+  if (bytes === null) return null;
   return parseConfigText(bytes.toString('utf8'), file, SetupFileSchema, 'invalid setup file');
 }
