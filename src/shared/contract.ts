@@ -10,7 +10,8 @@ import { SettingsPatchSchema, SettingsSchema } from './settings';
 import { PERMISSION_MESSAGE_MAX, PermissionRuleSchema, RememberedRuleSchema } from './permissions';
 import type { MethodName } from './methods';
 
-const Path = z.string().min(1).max(4096);
+// No file system path holds a NUL byte; one here would reach fs or git as an internal error.
+const Path = z.string().min(1).max(4096).refine((p) => !p.includes('\0'), 'a path cannot contain a NUL byte');
 const Id = z.string().min(1).max(128);
 const Text = (max: number) => z.string().max(max);
 const Empty = z.strictObject({});

@@ -127,3 +127,20 @@ describe('permissions.* params (rule 11)', () => {
     expect(r).toMatchObject({ id: 2, error: { code: 'INVALID_INPUT' } });
   });
 });
+
+describe('paths', () => {
+  it('a path with a NUL byte is INVALID_INPUT for every method that takes one, before any handler runs', async () => {
+    const { handlers, calls } = table(() => ({}));
+    const { METHODS, contract } = await import('../../src/shared/contract');
+    const withPath = METHODS.flatMap((m) => {
+      const shape = (contract[m].params as unknown as { shape?: Record<string, unknown> }).shape ?? {};
+      return ['path', 'worktreePath'].filter((k) => k in shape).map((k) => [m, k] as const);
+    });
+    expect(withPath.length).toBeGreaterThanOrEqual(10);
+    for (const [method, key] of withPath) {
+      const r = await handleText(handlers, JSON.stringify({ id: 1, method, params: { [key]: '/tmp/a\u0000b' } }));
+      expect('error' in r && r.error.code, method).toBe('INVALID_INPUT');
+    }
+    expect(calls).toEqual([]);
+  });
+});

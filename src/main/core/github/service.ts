@@ -11,7 +11,7 @@ import { baseOf } from '../git/locate';
 import { defaultWorktreePath, exists } from '../git/paths';
 import { listWorktreeEntries } from '../git/worktreeList';
 import type { RepoApi } from '../repoApi';
-import type { Orchestrator } from '../orchestrator';
+import { normalizeWorktreePath, type Orchestrator } from '../orchestrator';
 import { GitHubLinkStore, type GitHubLinkRow } from '../store/githubLinkStore';
 import type { Storage } from '../store/storage';
 import { ApiState, GitHubClient } from './client';
@@ -170,7 +170,8 @@ export class GitHubService {
   }
 
   /** The worktree's newest link, its pull request's state and checks read now (conditionally). */
-  async link(worktreePath: string): Promise<TrackerLink | null> {
+  async link(path: string): Promise<TrackerLink | null> {
+    const worktreePath = normalizeWorktreePath(path);
     const row = this.links.latest(worktreePath) ?? null;
     if (!row) return null;
     const withPr = row.pr ? row : (this.links.ofBranch(worktreePath, row.branch).reverse().find((r) => r.pr) ?? row);
