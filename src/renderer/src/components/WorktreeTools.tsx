@@ -62,7 +62,7 @@ export function WorktreeTools() {
           <span className={`wt-setup${wt.setup?.status === 'failed' ? ' bad' : ''}`} aria-label="Setup status">
             Setup: {setupText(wt.setup)}
           </span>
-          <button type="button" className="ghost small" title={withKey('rerunSetup', 'Re-run setup')} disabled={wt.setup?.status === 'running'} onClick={() => runAction(app, 'rerunSetup')}>
+          <button type="button" className="small" title={withKey('rerunSetup', 'Re-run setup')} disabled={wt.setup?.status === 'running'} onClick={() => runAction(app, 'rerunSetup')}>
             Re-run setup
           </button>
         </span>
@@ -70,11 +70,11 @@ export function WorktreeTools() {
           <span className="wt-run" aria-label="Run status">
             Run: {runText(wt.run)}
           </span>
-          <button type="button" className="ghost small" title={withKey('toggleRun', running ? 'Stop the run command' : 'Start the run command')} onClick={() => runAction(app, 'toggleRun')}>
+          <button type="button" className="small" title={withKey('toggleRun', running ? 'Stop the run command' : 'Start the run command')} onClick={() => runAction(app, 'toggleRun')}>
             {running ? 'Stop run' : 'Start run'}
           </button>
         </span>
-        <button type="button" className="ghost small" aria-expanded={panel !== null} title={withKey('worktreeOutput', 'Setup and run output')} onClick={() => runAction(app, 'worktreeOutput')}>
+        <button type="button" className="small" aria-expanded={panel !== null} title={withKey('worktreeOutput', 'Setup and run output')} onClick={() => runAction(app, 'worktreeOutput')}>
           Output
         </button>
       </div>

@@ -28,8 +28,9 @@ export function SettingsDialog({ onClose }: { onClose: () => void }) {
     <Modal title="Settings" onClose={onClose} className="settings">
       {loaded ? (
         <>
-          <SettingsForm initial={loaded} onClose={onClose} />
-          <RememberedRules />
+          <SettingsForm initial={loaded} onClose={onClose}>
+            <RememberedRules />
+          </SettingsForm>
         </>
       ) : (
         <>
@@ -43,7 +44,7 @@ export function SettingsDialog({ onClose }: { onClose: () => void }) {
   );
 }
 
-function SettingsForm({ initial, onClose }: { initial: Settings; onClose: () => void }) {
+function SettingsForm({ initial, onClose, children }: { initial: Settings; onClose: () => void; children?: ReactNode }) {
   const app = useApp();
   const [drafts, setDrafts] = useState<Drafts>(() => draftsOf(initial));
   const [errors, setErrors] = useState<FieldErrors>({});
@@ -114,6 +115,8 @@ function SettingsForm({ initial, onClose }: { initial: Settings; onClose: () => 
             onChange={(d) => change(f.key, d)}
           />
         ))}
+        {/* Scrolls with the fields, so Save and Close stay at the bottom of the screen. */}
+        {children}
       </div>
       <div className="buttons">
         <span className="muted small settings-count" aria-live="polite">
