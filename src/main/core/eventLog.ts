@@ -16,7 +16,7 @@ import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { EventDraft, WorkflowEvent } from '../../shared/events';
 import { DurableCommitError, durably } from './store/durableCommit';
-import type { EventStore } from './store/eventStore';
+import type { EventTable } from './store/eventStore';
 import { storageError } from './store/storageError';
 
 /** Back-off after the disk refused a batch (locked by another program, I/O error): 1 s, doubling, at most 30 s. */
@@ -85,8 +85,8 @@ export class EventLog {
 
   constructor(
     private readonly db: Database.Database,
-    // Any table of the events' shape: the workflows' log, or a worktree run's (worktree/runStore.ts).
-    private readonly store: Pick<EventStore, 'insert' | 'maxSequence'>,
+    // Any table of events: the workflows' log, or the worktree runs' (store/worktreeRunStore.ts).
+    private readonly store: Pick<EventTable, 'insert' | 'maxSequence'>,
     private readonly publish: Publish,
     private readonly now: () => Date = () => new Date(),
     /** Told the row count of every commit (the WAL checkpointer paces itself on it). */

@@ -3,8 +3,7 @@ import type Database from 'better-sqlite3';
 import type { EventType, WorkflowEvent } from '../../../shared/events';
 import { ACTIVE_STATUSES, TERMINAL_STATUSES } from '../../../shared/status';
 
-/** An event row as both event tables hold it (workflows' and worktree runs', worktreeRunStore.ts). */
-export interface EventRow {
+interface EventRow {
   workflow_id: string;
   sequence: number;
   id: string;
@@ -16,7 +15,7 @@ export interface EventRow {
   correlation_id: string | null;
 }
 
-export function toEvent(row: EventRow): WorkflowEvent {
+function toEvent(row: EventRow): WorkflowEvent {
   const e: WorkflowEvent = {
     id: row.id,
     workflowId: row.workflow_id,
@@ -34,33 +33,23 @@ export function toEvent(row: EventRow): WorkflowEvent {
 const TERMINAL_LIST = TERMINAL_STATUSES.map((s) => `'${s}'`).join(', ');
 const ACTIVE_LIST = ACTIVE_STATUSES.map((s) => `'${s}'`).join(', ');
 
-export class EventStore {
+/**
+ * One table of events (the workflows' `events`, or a worktree run's `worktree_run_events`: the
+ * same columns): writes what it is given and reads pages. Numbering is the EventLog's job.
+ */
+export class EventTable {
   private readonly insertStmt: Database.Statement;
   private readonly listStmt: Database.Statement<[string, number, number], EventRow>;
   private readonly tailStmt: Database.Statement<[string, number, number], EventRow>;
   private readonly maxSeqStmt: Database.Statement<[string], { m: number | null }>;
-  private readonly pruneStmt: Database.Statement<[string]>;
-  private readonly activeMaxStmt: Database.Statement<[], { id: string; m: number | null }>;
 
-  constructor(db: Database.Database) {
+  constructor(db: Database.Database, table: 'events' | 'worktree_run_events') {
     this.insertStmt = db.prepare(`
-      INSERT INTO events (workflow_id, sequence, id, timestamp, agent, type, message, data_json, correlation_id)
+      INSERT INTO ${table} (workflow_id, sequence, id, timestamp, agent, type, message, data_json, correlation_id)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-    this.listStmt = db.prepare(
-      'SELECT * FROM events WHERE workflow_id = ? AND sequence > ? ORDER BY sequence LIMIT ?',
-    );
-    this.tailStmt = db.prepare(
-      'SELECT * FROM events WHERE workflow_id = ? AND sequence < ? ORDER BY sequence DESC LIMIT ?',
-    );
-    this.maxSeqStmt = db.prepare('SELECT MAX(sequence) AS m FROM events WHERE workflow_id = ?');
-    // One index probe per active workflow (never a scan of the events of ended ones).
-    this.activeMaxStmt = db.prepare(`
-      SELECT w.id AS id, (SELECT MAX(sequence) FROM events WHERE workflow_id = w.id) AS m
-      FROM workflows w WHERE w.status IN (${ACTIVE_LIST})`);
-    this.pruneStmt = db.prepare(`
-      DELETE FROM events WHERE workflow_id IN (
-        SELECT id FROM workflows
-        WHERE status IN (${TERMINAL_LIST}) AND completed_at IS NOT NULL AND completed_at < ?)`);
+    this.listStmt = db.prepare(`SELECT * FROM ${table} WHERE workflow_id = ? AND sequence > ? ORDER BY sequence LIMIT ?`);
+    this.tailStmt = db.prepare(`SELECT * FROM ${table} WHERE workflow_id = ? AND sequence < ? ORDER BY sequence DESC LIMIT ?`);
+    this.maxSeqStmt = db.prepare(`SELECT MAX(sequence) AS m FROM ${table} WHERE workflow_id = ?`);
   }
 
   /** Must run inside a transaction opened by the EventLog. */
@@ -78,23 +67,41 @@ export class EventStore {
     );
   }
 
-  /** The highest sequence stored for a workflow, 0 if none. */
-  maxSequence(workflowId: string): number {
-    return this.maxSeqStmt.get(workflowId)?.m ?? 0;
+  /** The highest sequence stored for a log, 0 if none. */
+  maxSequence(logId: string): number {
+    return this.maxSeqStmt.get(logId)?.m ?? 0;
+  }
+
+  list(logId: string, afterSequence: number, limit: number): WorkflowEvent[] {
+    return this.listStmt.all(logId, afterSequence, limit).map(toEvent);
+  }
+
+  /** The `limit` events just before `beforeSequence`, ascending. */
+  listBefore(logId: string, beforeSequence: number, limit: number): WorkflowEvent[] {
+    return this.tailStmt.all(logId, beforeSequence, limit).map(toEvent).reverse();
+  }
+}
+
+/** The workflows' events, with what only they have: the active logs' heads and retention (rule 10). */
+export class EventStore extends EventTable {
+  private readonly pruneStmt: Database.Statement<[string]>;
+  private readonly activeMaxStmt: Database.Statement<[], { id: string; m: number | null }>;
+
+  constructor(db: Database.Database) {
+    super(db, 'events');
+    // One index probe per active workflow (never a scan of the events of ended ones).
+    this.activeMaxStmt = db.prepare(`
+      SELECT w.id AS id, (SELECT MAX(sequence) FROM events WHERE workflow_id = w.id) AS m
+      FROM workflows w WHERE w.status IN (${ACTIVE_LIST})`);
+    this.pruneStmt = db.prepare(`
+      DELETE FROM events WHERE workflow_id IN (
+        SELECT id FROM workflows
+        WHERE status IN (${TERMINAL_LIST}) AND completed_at IS NOT NULL AND completed_at < ?)`);
   }
 
   /** The highest sequence of every active workflow (0 if none). */
   activeMaxSequences(): [string, number][] {
     return this.activeMaxStmt.all().map((r) => [r.id, r.m ?? 0]);
-  }
-
-  list(workflowId: string, afterSequence: number, limit: number): WorkflowEvent[] {
-    return this.listStmt.all(workflowId, afterSequence, limit).map(toEvent);
-  }
-
-  /** The `limit` events just before `beforeSequence`, ascending. */
-  listBefore(workflowId: string, beforeSequence: number, limit: number): WorkflowEvent[] {
-    return this.tailStmt.all(workflowId, beforeSequence, limit).map(toEvent).reverse();
   }
 
   /** Rule 10: deletes events of workflows that ended before `cutoffIso`; active ones are never touched. */

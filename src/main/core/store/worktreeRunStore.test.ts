@@ -37,7 +37,7 @@ describe('WorktreeRunStore runs', () => {
     s.insertRun('run-0', '/w', 'run', at(0)); // still running: never pruned
     for (let i = 1; i <= RUNS_KEPT + 2; i++) {
       s.insertRun(`run-${i}`, '/w', 'run', at(i));
-      s.insert(event(`run-${i}`));
+      s.events.insert(event(`run-${i}`));
       s.finish(`run-${i}`, 'stopped', at(i));
     }
     s.insertRun('setup-1', '/w', 'setup', at(9));
@@ -45,8 +45,8 @@ describe('WorktreeRunStore runs', () => {
     s.insertRun('run-last', '/w', 'run', at(9));
     const kept = ['run-0', ...Array.from({ length: RUNS_KEPT + 2 }, (_, i) => `run-${i + 1}`), 'run-last'].filter((id) => s.run(id));
     expect(kept).toEqual(['run-0', 'run-4', 'run-5', 'run-last']);
-    expect(s.maxSequence('run-1')).toBe(0); // its events went with it
-    expect(s.maxSequence('run-5')).toBe(1);
+    expect(s.events.maxSequence('run-1')).toBe(0); // its events went with it
+    expect(s.events.maxSequence('run-5')).toBe(1);
     expect(s.run('setup-1')).not.toBeNull();
     expect(s.run('run-x')).not.toBeNull();
   });

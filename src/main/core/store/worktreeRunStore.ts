@@ -3,8 +3,7 @@
 import type Database from 'better-sqlite3';
 import type { WorktreeRun } from '../../../shared/domain';
 import { invalidState } from '../../../shared/errors';
-import type { WorkflowEvent } from '../../../shared/events';
-import { toEvent, type EventRow } from './eventStore';
+import { EventTable } from './eventStore';
 
 /** Ended runs kept per worktree and kind (with their logs): older ones go when a new one starts. */
 export const RUNS_KEPT = 3;
@@ -37,11 +36,13 @@ const toRun = (r: RunRow): WorktreeRun => ({
   endedAt: r.ended_at,
 });
 
-
 export class WorktreeRunStore {
   private readonly s;
+  /** Each run's own log (setup output, a dev server's): the same shape as the workflows' events. */
+  readonly events: EventTable;
 
   constructor(private readonly db: Database.Database) {
+    this.events = new EventTable(db, 'worktree_run_events');
     this.s = {
       port: db.prepare<[string], { port_base: number }>('SELECT port_base FROM worktree_ports WHERE worktree_path = ?'),
       ports: db.prepare<[number], { port_base: number }>('SELECT port_base FROM worktree_ports WHERE port_base >= ? ORDER BY port_base'),
@@ -66,16 +67,6 @@ export class WorktreeRunStore {
       withGroups: db.prepare<[], RunRow>('SELECT * FROM worktree_runs WHERE pgid IS NOT NULL'),
       running: db.prepare<[], RunRow>("SELECT * FROM worktree_runs WHERE status = 'running'"),
       forget: db.prepare('DELETE FROM worktree_runs WHERE worktree_path = ?'),
-      insertEvent: db.prepare(`
-        INSERT INTO worktree_run_events (workflow_id, sequence, id, timestamp, agent, type, message, data_json, correlation_id)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-      maxSeq: db.prepare<[string], { m: number | null }>('SELECT MAX(sequence) AS m FROM worktree_run_events WHERE workflow_id = ?'),
-      list: db.prepare<[string, number, number], EventRow>(
-        'SELECT * FROM worktree_run_events WHERE workflow_id = ? AND sequence > ? ORDER BY sequence LIMIT ?',
-      ),
-      tail: db.prepare<[string, number, number], EventRow>(
-        'SELECT * FROM worktree_run_events WHERE workflow_id = ? AND sequence < ? ORDER BY sequence DESC LIMIT ?',
-      ),
     };
   }
 
@@ -183,33 +174,5 @@ export class WorktreeRunStore {
 
   runningRuns(): WorktreeRun[] {
     return this.s.running.all().map(toRun);
-  }
-
-  // Events (the EventLog numbers them) -------------------------------------------------------
-
-  insert(e: WorkflowEvent): void {
-    this.s.insertEvent.run(
-      e.workflowId,
-      e.sequence,
-      e.id,
-      e.timestamp,
-      e.agent,
-      e.type,
-      e.message,
-      e.data === undefined ? null : JSON.stringify(e.data),
-      e.correlationId ?? null,
-    );
-  }
-
-  maxSequence(runId: string): number {
-    return this.s.maxSeq.get(runId)?.m ?? 0;
-  }
-
-  list(runId: string, afterSequence: number, limit: number): WorkflowEvent[] {
-    return this.s.list.all(runId, afterSequence, limit).map(toEvent);
-  }
-
-  listBefore(runId: string, beforeSequence: number, limit: number): WorkflowEvent[] {
-    return this.s.tail.all(runId, beforeSequence, limit).map(toEvent).reverse();
   }
 }

@@ -81,7 +81,7 @@ export class WorktreeRuns {
   constructor(private readonly o: WorktreeRunsOptions) {
     this.now = o.now ?? (() => new Date());
     this.store = new WorktreeRunStore(o.db);
-    this.log = new EventLog(o.db, this.store, o.publish, this.now);
+    this.log = new EventLog(o.db, this.store.events, o.publish, this.now);
     this.recovery = this.recover();
   }
 
@@ -137,8 +137,8 @@ export class WorktreeRuns {
   listEvents(req: { workflowId: string; afterSequence?: number; beforeSequence?: number; limit?: number }): WorkflowEvent[] {
     if (!this.store.run(req.workflowId)) throw notFound(`No setup or run ${req.workflowId}`, { workflowId: req.workflowId });
     const limit = Math.min(req.limit ?? 500, 5000);
-    if (req.beforeSequence !== undefined) return this.store.listBefore(req.workflowId, req.beforeSequence, limit);
-    return this.store.list(req.workflowId, req.afterSequence ?? 0, limit);
+    if (req.beforeSequence !== undefined) return this.store.events.listBefore(req.workflowId, req.beforeSequence, limit);
+    return this.store.events.list(req.workflowId, req.afterSequence ?? 0, limit);
   }
 
   // Setup -------------------------------------------------------------------------------------
