@@ -3,24 +3,23 @@ import { ACTIONS } from '../../lib/keymap';
 import { useApp } from '../../state/hooks';
 import { isAvailable, runAction } from '../../state/runAction';
 import { Modal } from './Modal';
+import { useListChoice } from './useListChoice';
 
 /** Every action, searchable; the first match is selected, ↑/↓ (or moving the mouse) choose, Enter runs. */
 export function CommandPalette({ onClose }: { onClose: () => void }) {
   const app = useApp();
   const [query, setQuery] = useState('');
-  const [index, setIndex] = useState(0);
   const list = useMemo(() => {
     const q = query.trim().toLowerCase();
     return ACTIONS.filter((a) => a.id !== 'palette' && (q === '' || a.label.toLowerCase().includes(q)));
   }, [query]);
-  const current = Math.min(index, Math.max(0, list.length - 1));
-
   const run = (i: number) => {
     const action = list[i];
     if (!action || !isAvailable(app, action.id)) return;
     onClose();
     runAction(app, action.id);
   };
+  const { current, setIndex, onKeyDown, onOptionMouseMove } = useListChoice(list.length, run);
 
   return (
     <Modal title="Command palette" onClose={onClose} className="palette">
@@ -38,18 +37,7 @@ export function CommandPalette({ onClose }: { onClose: () => void }) {
           setQuery(e.target.value);
           setIndex(0);
         }}
-        onKeyDown={(e) => {
-          if (e.key === 'ArrowDown') {
-            e.preventDefault();
-            setIndex((current + 1) % Math.max(1, list.length));
-          } else if (e.key === 'ArrowUp') {
-            e.preventDefault();
-            setIndex((current - 1 + list.length) % Math.max(1, list.length));
-          } else if (e.key === 'Enter') {
-            e.preventDefault();
-            run(current);
-          }
-        }}
+        onKeyDown={onKeyDown}
       />
       <ul id="palette-list" role="listbox" aria-label="Commands">
         {list.map((a, i) => {
@@ -62,12 +50,7 @@ export function CommandPalette({ onClose }: { onClose: () => void }) {
               aria-selected={i === current}
               aria-disabled={!available}
               className={i === current ? 'active' : ''}
-              // Only a pointer that moves chooses: a list opening under a resting pointer gets
-              // mouseenter (and, in Chromium, a synthetic move with no movement), which stole the
-              // selection from the first match.
-              onMouseMove={(e) => {
-                if ((e.movementX !== 0 || e.movementY !== 0) && i !== current) setIndex(i);
-              }}
+              onMouseMove={onOptionMouseMove(i)}
               onClick={() => run(i)}
             >
               <span>{a.label}</span>

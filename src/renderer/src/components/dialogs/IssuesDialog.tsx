@@ -4,6 +4,7 @@ import type { Issue } from '../../../../shared/github';
 import { errorText } from '../../state/commands';
 import { useApp, useRepos } from '../../state/hooks';
 import { ErrorText, Modal } from './Modal';
+import { useListChoice } from './useListChoice';
 
 const SEARCH_DELAY_MS = 250;
 
@@ -17,7 +18,6 @@ export function IssuesDialog({ initialRepo, onClose }: { initialRepo: string | n
   const [repoId, setRepoId] = useState(initialRepo ?? repos[0]?.split('\t')[0] ?? '');
   const [query, setQuery] = useState('');
   const [issues, setIssues] = useState<Issue[] | null>(null);
-  const [index, setIndex] = useState(0);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
@@ -46,7 +46,6 @@ export function IssuesDialog({ initialRepo, onClose }: { initialRepo: string | n
   }, [app, repoId, query]);
 
   const list = issues ?? [];
-  const current = Math.min(index, Math.max(0, list.length - 1));
   const pick = async (i: number) => {
     const issue = list[i];
     if (!issue || busy) return;
@@ -60,6 +59,7 @@ export function IssuesDialog({ initialRepo, onClose }: { initialRepo: string | n
       setBusy(false);
     }
   };
+  const { current, setIndex, onKeyDown, onOptionMouseMove } = useListChoice(list.length, (i) => void pick(i));
 
   return (
     <Modal title="Start from a GitHub issue" onClose={onClose} className="palette issues">
@@ -82,18 +82,7 @@ export function IssuesDialog({ initialRepo, onClose }: { initialRepo: string | n
         placeholder="Search open issues by words or #number…"
         value={query}
         onChange={(e) => setQuery(e.target.value)}
-        onKeyDown={(e) => {
-          if (e.key === 'ArrowDown') {
-            e.preventDefault();
-            setIndex((current + 1) % Math.max(1, list.length));
-          } else if (e.key === 'ArrowUp') {
-            e.preventDefault();
-            setIndex((current - 1 + list.length) % Math.max(1, list.length));
-          } else if (e.key === 'Enter') {
-            e.preventDefault();
-            void pick(current);
-          }
-        }}
+        onKeyDown={onKeyDown}
       />
       <ErrorText error={error} />
       <ul id="issue-list" role="listbox" aria-label="Open issues" aria-busy={issues === null || busy}>
@@ -105,9 +94,7 @@ export function IssuesDialog({ initialRepo, onClose }: { initialRepo: string | n
             aria-selected={i === current}
             className={i === current ? 'active' : ''}
             title="Create a worktree for this issue and start its workflow (Enter)"
-            onMouseMove={(e) => {
-              if ((e.movementX !== 0 || e.movementY !== 0) && i !== current) setIndex(i);
-            }}
+            onMouseMove={onOptionMouseMove(i)}
             onClick={() => void pick(i)}
           >
             <span>
