@@ -78,26 +78,14 @@ export async function openAgentPipes(o: { stdin?: boolean } = {}): Promise<Agent
  * second, blocking read end is then opened for the agent and the first closed.
  */
 async function openInputFifo(): Promise<Fifo> {
-  const dir = mkdtempSync(join(tmpdir(), 'switchyard-in-'));
-  const opened: number[] = [];
-  try {
-    const path = join(dir, 'stdin');
-    const made = await execFile('mkfifo', ['-m', '600', path]);
-    if (made.code !== 0) throw new Error(`mkfifo: ${made.stderr.trim()}`);
-    const probe = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
-    opened.push(probe);
-    const write = openSync(path, constants.O_WRONLY);
-    opened.push(write);
-    const read = openSync(path, constants.O_RDONLY);
-    closeSync(probe);
-    opened.shift();
+  const [fifo] = await makeFifos('switchyard-in-', ['stdin'], (path, fds) => {
+    const probe = fds.open(path, constants.O_RDONLY | constants.O_NONBLOCK);
+    const write = fds.open(path, constants.O_WRONLY);
+    const read = fds.open(path, constants.O_RDONLY);
+    fds.close(probe);
     return { read, write };
-  } catch (e) {
-    for (const fd of opened) closeSync(fd);
-    throw e;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
+  return fifo!;
 }
 
 interface Fifo {
@@ -105,28 +93,52 @@ interface Fifo {
   write: number;
 }
 
-async function openFifos(): Promise<Fifo[]> {
-  const dir = mkdtempSync(join(tmpdir(), 'switchyard-out-'));
-  const opened: number[] = [];
+/** The agent's stdout and stderr as FIFOs. */
+function openFifos(): Promise<Fifo[]> {
+  return makeFifos('switchyard-out-', STREAMS, (path, fds) => {
+    // The read end first and non-blocking, so that opening the write end does not wait; the
+    // write end blocking, as an agent expects its stdout to be.
+    const read = fds.open(path, constants.O_RDONLY | constants.O_NONBLOCK);
+    const write = fds.open(path, constants.O_WRONLY);
+    return { read, write };
+  });
+}
+
+/**
+ * Owner-only FIFOs in a fresh folder, each opened by `open`; the folder is removed at once (the
+ * descriptors keep the FIFOs alive, so nothing else can open them). On any failure every
+ * descriptor opened so far is closed.
+ */
+async function makeFifos(prefix: string, names: readonly string[], open: (path: string, fds: Descriptors) => Fifo): Promise<Fifo[]> {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const opened = new Set<number>();
+  const fds: Descriptors = {
+    open: (path, flags) => {
+      const fd = openSync(path, flags);
+      opened.add(fd);
+      return fd;
+    },
+    close: (fd) => {
+      closeSync(fd);
+      opened.delete(fd);
+    },
+  };
   try {
-    const paths = STREAMS.map((s) => join(dir, s));
+    const paths = names.map((n) => join(dir, n));
     const made = await execFile('mkfifo', ['-m', '600', ...paths]);
     if (made.code !== 0) throw new Error(`mkfifo: ${made.stderr.trim()}`);
-    return paths.map((path) => {
-      // The read end first and non-blocking, so that opening the write end does not wait; the
-      // write end blocking, as an agent expects its stdout to be.
-      const read = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
-      opened.push(read);
-      const write = openSync(path, constants.O_WRONLY);
-      opened.push(write);
-      return { read, write };
-    });
+    return paths.map((path) => open(path, fds));
   } catch (e) {
     for (const fd of opened) closeSync(fd);
     throw e;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+interface Descriptors {
+  open(path: string, flags: number): number;
+  close(fd: number): void;
 }
 
 function fifoPipes(fifos: Fifo[], input: Fifo | null): AgentPipes {
