@@ -30,6 +30,12 @@ export function toolsWorktree(app: App): Worktree | null {
   return null;
 }
 
+/** The repository a dialog starts on: the selected worktree's, else the first one. */
+function dialogRepo(app: App, selectedPath: string | null): string | null {
+  const { worktrees, repos } = app.stores.repos.getState();
+  return (selectedPath ? repoOfWorktree(worktrees, selectedPath) : null) ?? repos[0]?.id ?? null;
+}
+
 /** The repository of the shown or selected worktree, else the first one with merged worktrees. */
 function mergedRepo(app: App): string | null {
   const { worktrees } = app.stores.repos.getState();
@@ -137,8 +143,7 @@ export function runAction(app: App, id: ActionId): void {
       ui.setState({ dialog: { kind: 'addRepository' } });
       return;
     case 'createWorktree': {
-      const repoId = selectedPath ? repoOfWorktree(app.stores.repos.getState().worktrees, selectedPath) : null;
-      ui.setState({ dialog: { kind: 'createWorktree', repoId: repoId ?? app.stores.repos.getState().repos[0]?.id ?? null } });
+      ui.setState({ dialog: { kind: 'createWorktree', repoId: dialogRepo(app, selectedPath) } });
       return;
     }
     case 'removeWorktree':
@@ -153,8 +158,7 @@ export function runAction(app: App, id: ActionId): void {
       ui.setState({ dialog: { kind: 'settings' } });
       return;
     case 'issues': {
-      const repoId = selectedPath ? repoOfWorktree(app.stores.repos.getState().worktrees, selectedPath) : null;
-      ui.setState({ dialog: { kind: 'issues', repoId: repoId ?? app.stores.repos.getState().repos[0]?.id ?? null } });
+      ui.setState({ dialog: { kind: 'issues', repoId: dialogRepo(app, selectedPath) } });
       return;
     }
     case 'ship': {
