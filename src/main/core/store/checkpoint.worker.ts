@@ -10,6 +10,7 @@ const port = parentPort;
 if (!port) throw new Error('checkpoint.worker runs only as a worker thread');
 const reply = (message: CheckpointReply) => port.postMessage(message);
 const data = workerData as CheckpointWorkerData;
+const finished = new Int32Array(data.progress);
 
 // The driver by the path the main thread resolved, so that both threads load the one copy.
 const Database = createRequire(import.meta.url)(data.driver) as typeof BetterSqlite3;
@@ -26,5 +27,7 @@ port.on('message', (m: CheckpointRequest) => {
     return;
   }
   const [row] = db.pragma('wal_checkpoint(PASSIVE)') as { log: number; checkpointed: number }[];
+  Atomics.add(finished, 0, 1);
+  Atomics.notify(finished, 0);
   reply({ kind: 'checkpointed', frames: row!.log, checkpointed: row!.checkpointed });
 });

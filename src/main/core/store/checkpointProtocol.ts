@@ -9,6 +9,12 @@ export interface CheckpointWorkerData {
   file: string;
   /** The main connection's: a checkpoint syncs as that connection would. */
   synchronous: 'NORMAL' | 'FULL';
+  /**
+   * Int32 slot 0: the checkpoints the worker has finished. The worker adds to it with Atomics
+   * before it replies, so the main thread sees that a checkpoint ended without waiting for the
+   * reply: a long synchronous stretch (a burst of commits) never turns the event loop to read it.
+   */
+  progress: SharedArrayBuffer;
 }
 
 export type CheckpointRequest =

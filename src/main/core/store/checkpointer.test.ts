@@ -76,22 +76,73 @@ describe('Checkpointer', () => {
     await c.close();
   });
 
-  it('asks for a checkpoint only after enough commits, and one at a time', async () => {
-    let asked = 0;
-    const { c } = started();
-    expect(await c.ready).toBe(true);
-    const post = (c as unknown as { worker: { postMessage: (m: unknown) => void } }).worker;
-    const original = post.postMessage.bind(post);
-    post.postMessage = (m: unknown) => {
-      if ((m as CheckpointRequest).kind === 'checkpoint') asked++;
+  /** Counts the checkpoints asked of the worker, and reads its shared count of those finished. */
+  function watch(c: Checkpointer) {
+    const inner = c as unknown as { worker: { postMessage: (m: unknown) => void }; finished: Int32Array };
+    const seen = { asked: 0 };
+    const original = inner.worker.postMessage.bind(inner.worker);
+    inner.worker.postMessage = (m: unknown) => {
+      if ((m as CheckpointRequest).kind === 'checkpoint') seen.asked++;
       original(m);
     };
+    return {
+      seen,
+      /** Blocks this thread (no event loop turn) until the worker finished `count` checkpoints. */
+      waitFinished(count: number) {
+        for (let now = Atomics.load(inner.finished, 0); now < count; now = Atomics.load(inner.finished, 0)) {
+          expect(Atomics.wait(inner.finished, 0, now, 10_000)).not.toBe('timed-out');
+        }
+      },
+    };
+  }
+
+  it('asks for a checkpoint only after enough commits, and again once the last one finished', async () => {
+    const { c } = started();
+    expect(await c.ready).toBe(true);
+    const { seen, waitFinished } = watch(c);
     for (let i = 0; i < 249; i++) c.committed(1);
-    expect(asked).toBe(0);
+    expect(seen.asked).toBe(0);
     c.committed(1); // the 250th commit
-    expect(asked).toBe(1);
-    for (let i = 0; i < 100; i++) c.committed(20); // still busy with the first: not asked again
-    expect(asked).toBe(1);
+    expect(seen.asked).toBe(1);
+    waitFinished(1);
+    for (let i = 0; i < 249; i++) c.committed(1);
+    expect(seen.asked).toBe(1);
+    c.committed(1); // the next 250th: the first is done, so it is asked again
+    expect(seen.asked).toBe(2);
+    await c.close();
+  });
+
+  it('asks again during one long synchronous burst of commits, without waiting for the reply to arrive', async () => {
+    // The reply travels through the event loop, which a burst never yields to; the count of
+    // finished checkpoints is shared memory. Before, the WAL grew to the backstop in such a burst.
+    const { c, results } = started();
+    expect(await c.ready).toBe(true);
+    const { seen, waitFinished } = watch(c);
+    for (let round = 1; round <= 3; round++) {
+      insert(30);
+      c.committed(800);
+      expect(seen.asked).toBe(round);
+      waitFinished(round);
+    }
+    expect(results).toHaveLength(0); // no reply was read: the event loop never turned
+    await c.close();
+  });
+
+  it('does not ask while a checkpoint it asked for is still running', async () => {
+    const { c } = started();
+    expect(await c.ready).toBe(true);
+    const { seen } = watch(c);
+    const inner = c as unknown as { finished: Int32Array };
+    c.committed(800);
+    expect(seen.asked).toBe(1);
+    // Whatever the worker's pace, the shared count decides: pretend it has not finished yet.
+    const finishedBefore = Atomics.load(inner.finished, 0);
+    Atomics.store(inner.finished, 0, 0);
+    for (let i = 0; i < 100; i++) c.committed(20);
+    expect(seen.asked).toBe(1);
+    Atomics.store(inner.finished, 0, Math.max(1, finishedBefore));
+    c.committed(800);
+    expect(seen.asked).toBe(2);
     await c.close();
   });
 

@@ -43,7 +43,9 @@ export interface CheckpointerOptions {
 export class Checkpointer {
   private readonly worker: Worker;
   private state: 'starting' | 'running' | 'failed' | 'closed' = 'starting';
-  private busy = false;
+  /** Checkpoints asked for; the worker counts those it finished in `finished` (shared memory). */
+  private requested = 0;
+  private readonly finished = new Int32Array(new SharedArrayBuffer(4));
   private rows = 0;
   private commits = 0;
   private readonly exited: Promise<void>;
@@ -62,6 +64,7 @@ export class Checkpointer {
       driver: options.driver ?? createRequire(import.meta.url).resolve('better-sqlite3'),
       file,
       synchronous: options.durability === 'full' ? 'FULL' : 'NORMAL',
+      progress: this.finished.buffer as SharedArrayBuffer,
     };
     this.worker = startWorker(import.meta.url, 'checkpoint.worker', { name: 'switchyard checkpoints', workerData });
     // It must never keep the process alive on its own; close() waits for it explicitly.
@@ -76,7 +79,6 @@ export class Checkpointer {
         this.settle(true);
         return;
       }
-      this.busy = false;
       this.options.onCheckpoint?.({ frames: m.frames, checkpointed: m.checkpointed });
     });
     this.worker.on('error', (e) => this.fail(e));
@@ -98,8 +100,18 @@ export class Checkpointer {
     if (this.busy || (this.rows < NUDGE_AFTER_ROWS && this.commits < NUDGE_AFTER_COMMITS)) return;
     this.rows = 0;
     this.commits = 0;
-    this.busy = true;
+    this.requested += 1;
     this.send({ kind: 'checkpoint' });
+  }
+
+  /**
+   * A checkpoint asked for has not finished. Read from shared memory, not from the worker's
+   * reply: during a synchronous burst of commits the event loop never turns to deliver that
+   * reply, and the WAL would grow to the backstop, which checkpoints it all at once on this
+   * thread (docs/performance.md, "P3 at FULL").
+   */
+  private get busy(): boolean {
+    return Atomics.load(this.finished, 0) < this.requested;
   }
 
   /** Stops the worker and closes its connection (before the main connection closes). */
@@ -124,7 +136,6 @@ export class Checkpointer {
   private fail(error: Error): void {
     if (this.state === 'failed' || this.state === 'closed') return;
     this.state = 'failed';
-    this.busy = false;
     this.restoreDefault();
     this.settle(false);
     void this.worker.terminate();
