@@ -497,7 +497,7 @@ export class Orchestrator {
     this.runs.set(workflowId, handle);
     const entry = this.byPath.get(workflow.worktreePath);
     if (entry?.workflowId === workflowId) entry.run = handle;
-    handle.done = this.drive(workflowId, from, abort.signal)
+    handle.done = this.drive(workflowId, from, abort)
       .catch((e: unknown) => this.crashed(workflowId, e))
       .finally(() => {
         if (this.runs.get(workflowId) === handle) this.runs.delete(workflowId);
@@ -508,8 +508,11 @@ export class Orchestrator {
   }
 
   /** Walks the pipeline from `from` until a gate, the end, a failure, or an abort. */
-  private async drive(workflowId: string, from: { kind: 'start' } | { kind: 'resume'; index: number }, signal: AbortSignal): Promise<void> {
+  private async drive(workflowId: string, from: { kind: 'start' } | { kind: 'resume'; index: number }, abort: AbortController): Promise<void> {
     await new Promise<void>((r) => setImmediate(r)); // let the caller's answer go out first
+    // Read only now: Node makes the signal (an EventTarget) on first access, which would otherwise
+    // be paid before the answer (P3). An abort() meanwhile makes it already aborted.
+    const signal = abort.signal;
     let rec = this.workflows.get(workflowId);
     if (!rec || signal.aborted || this.closing) return;
     if (from.kind === 'start' && !(rec = this.transitions.begin(rec))) return;
