@@ -53,6 +53,19 @@ describe('approval gate (rule 6)', () => {
     expect(h.executor.calls[1]!.plan).toBe('Step 1: do it');
   });
 
+  it('a cancel in the same turn as the approve stops the run before its next stage starts', async () => {
+    // The run launched by approve makes its abort signal only once it starts (after the answer):
+    // an abort before that must still reach it.
+    h = makeHarness();
+    h.executor.set('implement', hang);
+    const w = await blockedWorkflow(h);
+    h.orch.approve(w.id);
+    await h.orch.cancel(w.id);
+    expect(h.orch.get(w.id).status).toBe('cancelled');
+    expect(h.executor.calls.map((c) => c.stage)).toEqual(['plan']);
+    expect(types(h.orch.listEvents({ workflowId: w.id })).slice(-2)).toEqual(['approval_granted', 'workflow_cancelled']);
+  });
+
   it('reject fails the workflow with the feedback as its reason', async () => {
     h = makeHarness();
     const w = await blockedWorkflow(h);
