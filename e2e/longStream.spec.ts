@@ -1,3 +1,5 @@
+import { CHUNK } from '../src/renderer/src/lib/eventLog';
+import { TAIL_PAGE } from '../src/renderer/src/state/eventsFeed';
 import { expect, test } from './test';
 
 // While the stream follows its tail the virtualizer holds only the last rows, laid out after the
@@ -65,4 +67,96 @@ test('a long live stream: the tail window lays rows out exactly as the whole lis
   // And the whole log is there, in order (row i of the list showing sequence first + i).
   const rendered = await ui.renderedSequences();
   expect([...rendered.keys()]).toEqual(events.map((e) => e.sequence));
+});
+
+// Reopened, the window holds the tail page only. The list is still the whole log (rows not loaded
+// are placeholders of one row's height): a jump to the top loads the first page and nothing
+// between, and a page landing moves no row on screen.
+test('a long log reopened: a jump loads only the page on screen, and its landing moves nothing', async ({ ui, sy, page }) => {
+  // The page's requests for pages, seen (and, while `hold` is on, kept back) on their way to the server.
+  const asked: Array<{ afterSequence?: number; limit?: number }> = [];
+  const held: Array<() => void> = [];
+  let hold = false;
+  await page.routeWebSocket(/.*/, (ws) => {
+    const server = ws.connectToServer();
+    ws.onMessage((message) => {
+      const { method, params } = JSON.parse(String(message)) as { method?: string; params?: { afterSequence?: number; limit?: number } };
+      const range = method === 'events.list' && params?.afterSequence !== undefined;
+      if (range) asked.push({ afterSequence: params.afterSequence, limit: params.limit });
+      if (range && hold) held.push(() => server.send(message));
+      else server.send(message);
+    });
+  });
+  await ui.open();
+  await ui.start('feature-a', 'SW-41', { pipeline: 'long' });
+  await expect(ui.status).toHaveText('Completed', { timeout: 45_000 });
+  const id = (await sy.rpc.call('workflows.list', { worktreePath: sy.worktrees.a })).items[0]!.id;
+  const events = await sy.rpc.allEvents(id);
+  const last = events.at(-1)!.sequence;
+  expect(last).toBeGreaterThan(TAIL_PAGE + 2 * CHUNK);
+
+  await page.reload();
+  await ui.worktree('feature-a').click();
+  await expect(ui.stream.locator(`.ev-row[data-seq="${last}"]:not(.ev-placeholder)`)).toBeVisible();
+  await expect(page.locator('.stream-older')).toBeHidden();
+  const opened = Number(await ui.stream.getAttribute('data-count'));
+  expect(opened).toBeLessThan(TAIL_PAGE + CHUNK);
+
+  // The top: row #1 shows, after one request for the first page.
+  const before = asked.length;
+  await ui.stream.evaluate((el) => (el.scrollTop = 0));
+  await expect(ui.stream.locator('.ev-row[data-seq="1"]:not(.ev-placeholder)')).toBeVisible();
+  await expect(ui.stream).toHaveAttribute('data-count', String(opened + CHUNK));
+  expect(asked.slice(before)).toEqual([{ afterSequence: 0, limit: CHUNK }]);
+  expect(await ui.stream.evaluate((el) => el.scrollTop)).toBe(0);
+
+  // The middle, with its page held back: placeholders where its rows go, one row's height each.
+  hold = true;
+  const middle = Math.floor(last / 2);
+  await ui.stream.evaluate((el, seq) => (el.scrollTop = (seq - 1) * 27 - el.clientHeight / 2), middle);
+  await expect.poll(() => held.length).toBeGreaterThan(0);
+  await expect(ui.stream.locator(`.ev-placeholder[data-seq="${middle}"]`)).toBeVisible();
+  const waiting = await geometry();
+  expect(waiting.rows.filter((r) => r.placeholder).length).toBeGreaterThan(5);
+  for (const r of waiting.rows.filter((r) => r.placeholder)) expect(r.height).toBe(27);
+  hold = false;
+  held.splice(0).forEach((send) => send());
+  await expect(ui.stream.locator(`.ev-row[data-seq="${middle}"]:not(.ev-placeholder)`)).toBeVisible();
+  await expect(ui.stream.locator('.ev-placeholder')).toHaveCount(0);
+  const landed = await geometry();
+  // Nothing on screen moved: every row in the window is where its placeholder was. (A row drawn
+  // above the window that turns out taller than one line is measured, and the virtualizer
+  // shifts scrollTop by as much, so what is on screen stays put.)
+  const onScreen = (g: typeof waiting, r: (typeof waiting.rows)[number]) => r.top - g.scrollTop;
+  const was = new Map(waiting.rows.map((r) => [r.seq, onScreen(waiting, r)]));
+  const both = landed.rows.filter((r) => was.has(r.seq) && onScreen(landed, r) >= 0 && onScreen(landed, r) < landed.height);
+  expect(both.length).toBeGreaterThan(10);
+  for (const r of both) expect(onScreen(landed, r), `row #${r.seq}`).toBeCloseTo(was.get(r.seq)!, 0);
+  // Still far from everything: only the pages looked at.
+  expect(Number(await ui.stream.getAttribute('data-count'))).toBeLessThan(events.length);
+
+  // How placeholders look in a small window (looked at: test-results/screenshots).
+  await page.setViewportSize({ width: 800, height: 600 });
+  hold = true;
+  // Row 1.5 * CHUNK: in the second page, which neither the top's nor the middle's loaded.
+  await ui.stream.evaluate((el, seq) => (el.scrollTop = (seq - 1) * 27 - el.clientHeight / 2), 1.5 * CHUNK);
+  await expect.poll(() => held.length).toBeGreaterThan(0);
+  await expect(ui.stream.locator(`.ev-placeholder[data-seq="${1.5 * CHUNK}"]`)).toBeVisible();
+  await ui.screenshot('stream-placeholders-800x600');
+  hold = false;
+  held.splice(0).forEach((send) => send());
+  await expect(ui.stream.locator('.ev-placeholder')).toHaveCount(0);
+
+  async function geometry() {
+    return ui.stream.evaluate((el) => ({
+      scrollTop: el.scrollTop,
+      height: el.clientHeight,
+      rows: [...el.querySelectorAll('[role=listitem]')].map((r) => ({
+        seq: Number(r.getAttribute('data-seq')),
+        top: r.getBoundingClientRect().top - el.getBoundingClientRect().top + el.scrollTop,
+        height: r.getBoundingClientRect().height,
+        placeholder: r.classList.contains('ev-placeholder'),
+      })),
+    }));
+  }
 });

@@ -5,14 +5,14 @@ import { filterEvents, isFiltering } from '../lib/eventFilter';
 import { eventAt, isComplete, loadedEvents } from '../lib/eventLog';
 import { formatCount } from '../lib/format';
 import { withKey } from '../lib/keymap';
-import { estimateRowHeight } from '../lib/rowHeight';
+import { estimateRowHeight, ROW_HEIGHT } from '../lib/rowHeight';
 import { nextTailWindow, WHOLE_LIST, type TailWindow } from '../lib/tailWindow';
 import { useApp, useEvents, useUi } from '../state/hooks';
 import { EventFilters } from './EventFilters';
 import { EventRow } from './EventRow';
 
 /** A one-line row's height: the size estimate, and the rows' min-height (CSS `--ev-row`), so they agree. */
-const ROW = 26;
+const ROW = ROW_HEIGHT;
 const EMPTY: readonly WorkflowEvent[] = [];
 
 /** Rows drawn above the visible ones while following: a few, as every pushed batch replaces them. */
@@ -168,7 +168,8 @@ export function EventStream({ workflowId }: { workflowId: string }) {
   const count = log?.count ?? 0;
   return (
     <div className="stream">
-      <EventFilters workflowId={workflowId} shown={shown.length} loaded={filtering ? loaded.length : count} />
+      {/* Unfiltered, the list is the whole log (loaded or not): its size is last. */}
+      <EventFilters workflowId={workflowId} shown={shown.length} loaded={filtering ? loaded.length : (log?.last ?? 0)} />
       {log && (log.pending > 0 || (log.error && ready) || (filtering && !complete)) && (
         <div className="stream-older muted small" aria-live="polite">
           {log.pending > 0
