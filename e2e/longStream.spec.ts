@@ -1,5 +1,4 @@
-import { CHUNK } from '../src/renderer/src/lib/eventLog';
-import { TAIL_PAGE } from '../src/renderer/src/state/eventsFeed';
+import { CHUNK, TAIL_PAGE } from '../src/renderer/src/lib/eventLog';
 import { expect, test } from './test';
 
 // While the stream follows its tail the virtualizer holds only the last rows, laid out after the

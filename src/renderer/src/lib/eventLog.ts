@@ -9,6 +9,8 @@ import type { WorkflowEvent } from '../../../shared/events';
 
 /** Sequences per chunk, and so per page loaded for a range. */
 export const CHUNK = 500;
+/** Events read when a log is opened: its tail (what follows arrives live). */
+export const TAIL_PAGE = 500;
 
 type Chunk = ReadonlyArray<WorkflowEvent | undefined>;
 

@@ -5,11 +5,11 @@
 import type { StoreApi } from 'zustand/vanilla';
 import type { WorkflowEvent } from '../../../shared/events';
 import type { SwitchyardClient } from '../client';
-import { appendEvents, CHUNK, emptyLog, insertEvents, missingChunks, type EventLog } from '../lib/eventLog';
+import { appendEvents, CHUNK, emptyLog, insertEvents, missingChunks, TAIL_PAGE, type EventLog } from '../lib/eventLog';
 import { createBatcher, type Scheduler } from '../lib/frame';
 import type { EventsStore } from './stores';
 
-export const TAIL_PAGE = 500;
+export { TAIL_PAGE };
 const CATCH_UP_PAGE = 5000;
 /** Page requests at once: the one for the screen is not queued behind a filter's catch-up. */
 const MAX_IN_FLIGHT = 2;
