@@ -146,6 +146,14 @@ test('a long log reopened: a jump loads only the page on screen, and its landing
   held.splice(0).forEach((send) => send());
   await expect(ui.stream.locator('.ev-placeholder')).toHaveCount(0);
 
+  // A filter searches the whole log: the rest loads, and every match is listed, in order.
+  await page.getByRole('searchbox', { name: 'Search events' }).fill('step 1');
+  await expect(ui.stream).toHaveAttribute('data-count', String(events.length));
+  const matches = events.filter((e) => e.message.toLowerCase().includes('step 1'));
+  await expect(page.locator('.filters .count')).toHaveText(`${matches.length.toLocaleString('en')} of ${events.length.toLocaleString('en')} events`);
+  await ui.stream.evaluate((el) => (el.scrollTop = 0));
+  await expect(ui.stream.locator('[role=listitem]').first()).toHaveAttribute('data-seq', String(matches[0]!.sequence));
+
   async function geometry() {
     return ui.stream.evaluate((el) => ({
       scrollTop: el.scrollTop,

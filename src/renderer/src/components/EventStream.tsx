@@ -110,19 +110,22 @@ export function EventStream({ workflowId }: { workflowId: string }) {
   laidOut.current = virtualizer;
   const items = virtualizer.getVirtualItems();
 
-  // Filtered, a filter's catch-up puts older matches in front: keep what the reader looks at in place.
-  const prevFirstShown = useRef(0);
-  const firstShown = filtering ? (shown[0]?.sequence ?? 0) : 0;
+  // Filtered, a filter's catch-up inserts older matches before the rows on screen (anywhere
+  // below the loaded tail): keep the row at the top of the screen where it was. Unfiltered,
+  // nothing moves when events load (placeholders), so there is nothing to correct.
+  const anchor = useRef<{ seq: number; delta: number; shown: readonly WorkflowEvent[] } | null>(null);
   useLayoutEffect(() => {
     const el = scrollRef.current;
-    const prev = prevFirstShown.current;
-    if (el && prev > 0 && firstShown > 0 && firstShown < prev && !following.current) {
-      const added = firstAtOrAfter(shown, prev);
-      const start = added > 0 ? (virtualizer.measurementsCache[added]?.start ?? added * ROW) : 0;
-      el.scrollTop += start;
+    const held = anchor.current;
+    if (el && held && filtering && held.shown !== shown && !following.current) {
+      const index = firstAtOrAfter(shown, held.seq) - base;
+      const start = index >= 0 ? virtualizer.measurementsCache[index]?.start : undefined;
+      if (start !== undefined && Math.round(start - held.delta) !== Math.round(virtualizer.scrollOffset ?? 0)) el.scrollTop = start - held.delta;
     }
-    prevFirstShown.current = firstShown;
-  }, [firstShown, shown, virtualizer]);
+    const offset = virtualizer.scrollOffset ?? 0;
+    const top = filtering ? items.find((item) => item.end > offset) : undefined;
+    anchor.current = top ? { seq: shown[base + top.index]!.sequence, delta: top.start - offset, shown } : null;
+  });
 
   // Following the tail: after every render (new events, re-measured rows) stay at the bottom.
   useLayoutEffect(() => {
