@@ -81,9 +81,14 @@ export function EventStream({ workflowId }: { workflowId: string }) {
     count: total,
     following: !detached,
     keyAt: (i) => (filtering ? shown[i]!.sequence : i + 1),
-    // Before the first layout nothing is measured: unfiltered, every row is one estimated line
-    // (so a 100,000-event log opens straight into the window, without a pass over every row).
-    startOf: (i) => (laidOut.current ? laidOut.current.measurementsCache[i - prevWindow.base]?.start : filtering ? undefined : i * ROW),
+    // Before any row is laid out (the log was empty or loading) nothing is measured: unfiltered,
+    // every row is one estimated line, so a 100,000-event log opens straight into the window
+    // without a pass over every row.
+    startOf: (i) => {
+      const laid = laidOut.current?.measurementsCache;
+      if (laid && laid.length > 0) return laid[i - prevWindow.base]?.start;
+      return filtering ? undefined : i * ROW;
+    },
     keep: TAIL_KEEP,
   });
   windowRef.current = tail;
@@ -101,7 +106,7 @@ export function EventStream({ workflowId }: { workflowId: string }) {
     estimateSize,
     // Rows drawn beyond the visible ones: each is created, laid out and measured on a jump, and
     // the virtualizer updates in the scroll event, before the frame paints (docs/window.md).
-    overscan: 6,
+    overscan: 4,
     getItemKey,
     // `data-index` stays the row's index in the whole list; the virtualizer's is in its window.
     indexAttribute: 'data-vindex',
