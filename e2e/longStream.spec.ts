@@ -1,3 +1,4 @@
+import AxeBuilder from '@axe-core/playwright';
 import { CHUNK, TAIL_PAGE } from '../src/renderer/src/lib/eventLog';
 import { expect, test } from './test';
 
@@ -134,7 +135,7 @@ test('a long log reopened: a jump loads only the page on screen, and its landing
   // Still far from everything: only the pages looked at.
   expect(Number(await ui.stream.getAttribute('data-count'))).toBeLessThan(events.length);
 
-  // How placeholders look in a small window (looked at: test-results/screenshots).
+  // How placeholders look in a small window (looked at: test-results/screenshots), and axe-clean.
   await page.setViewportSize({ width: 800, height: 600 });
   hold = true;
   // Row 1.5 * CHUNK: in the second page, which neither the top's nor the middle's loaded.
@@ -142,6 +143,8 @@ test('a long log reopened: a jump loads only the page on screen, and its landing
   await expect.poll(() => held.length).toBeGreaterThan(0);
   await expect(ui.stream.locator(`.ev-placeholder[data-seq="${1.5 * CHUNK}"]`)).toBeVisible();
   await ui.screenshot('stream-placeholders-800x600');
+  const axe = await new AxeBuilder({ page }).include('.stream').withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).setLegacyMode(true).analyze();
+  expect(axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id)).toEqual([]);
   hold = false;
   held.splice(0).forEach((send) => send());
   await expect(ui.stream.locator('.ev-placeholder')).toHaveCount(0);
