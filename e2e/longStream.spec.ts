@@ -149,11 +149,29 @@ test('a long log reopened: a jump loads only the page on screen, and its landing
   held.splice(0).forEach((send) => send());
   await expect(ui.stream.locator('.ev-placeholder')).toHaveCount(0);
 
-  // A filter searches the whole log: the rest loads, and every match is listed, in order.
+  // A filter searches the whole log (so far: the tail and the three pages looked at): the rest loads (held back at first), and the matches already
+  // loaded stay where they are on screen while older ones arrive above them.
+  hold = true;
   await page.getByRole('searchbox', { name: 'Search events' }).fill('step 1');
+  await expect(page.locator('.filters .count')).toContainText(`of ${(opened + 3 * CHUNK).toLocaleString('en')} events`);
+  await expect.poll(() => held.length).toBeGreaterThan(0);
+  // Near the end of the filtered list (matches from the tail), but off it, so nothing follows it.
+  const lastMatch = events.filter((e) => e.message.includes('step 1')).at(-1)!;
+  await ui.stream.evaluate((el) => (el.scrollTop = el.scrollHeight));
+  await ui.stream.evaluate((el) => (el.scrollTop -= 60));
+  await expect(ui.stream.locator(`[data-seq="${lastMatch.sequence}"]`)).toBeVisible();
+  await expect(page.getByRole('button', { name: /Jump to latest/ })).toBeVisible();
+  const filtered = await geometry();
+  hold = false;
+  held.splice(0).forEach((send) => send());
   await expect(ui.stream).toHaveAttribute('data-count', String(events.length));
   const matches = events.filter((e) => e.message.toLowerCase().includes('step 1'));
   await expect(page.locator('.filters .count')).toHaveText(`${matches.length.toLocaleString('en')} of ${events.length.toLocaleString('en')} events`);
+  const complete = await geometry();
+  const wasOnScreen = new Map(filtered.rows.map((r) => [r.seq, r.top - filtered.scrollTop]));
+  const still = complete.rows.filter((r) => wasOnScreen.has(r.seq) && r.top - complete.scrollTop >= 0 && r.top - complete.scrollTop < complete.height);
+  expect(still.length).toBeGreaterThan(3);
+  for (const r of still) expect(r.top - complete.scrollTop, `row #${r.seq}`).toBeCloseTo(wasOnScreen.get(r.seq)!, 0);
   await ui.stream.evaluate((el) => (el.scrollTop = 0));
   await expect(ui.stream.locator('[role=listitem]').first()).toHaveAttribute('data-seq', String(matches[0]!.sequence));
 

@@ -14,6 +14,7 @@ import { EventRow } from './EventRow';
 /** A one-line row's height: the size estimate, and the rows' min-height (CSS `--ev-row`), so they agree. */
 const ROW = ROW_HEIGHT;
 const EMPTY: readonly WorkflowEvent[] = [];
+const NEVER = () => false;
 
 /** Rows drawn above the visible ones while following: a few, as every pushed batch replaces them. */
 const TAIL_OVERSCAN = 4;
@@ -132,10 +133,19 @@ export function EventStream({ workflowId }: { workflowId: string }) {
     anchor.current = top ? { seq: shown[base + top.index]!.sequence, delta: top.start - offset, shown } : null;
   });
 
-  // Following the tail: after every render (new events, re-measured rows) stay at the bottom.
+  // Following the tail: after every render (new events, re-measured rows, a landed page) stay at
+  // the bottom; unless the reader has scrolled up and its scroll event is not dispatched yet (a
+  // render came first): that place is theirs, and onScroll detaches. While following, the
+  // virtualizer does not correct scrollTop for rows measured above the screen (the end is pinned
+  // anyway), so an upward move is always the reader's.
+  virtualizer.shouldAdjustScrollPositionOnItemSizeChange = following.current ? NEVER : undefined;
+  const pinnedAt = useRef(-1);
   useLayoutEffect(() => {
     const el = scrollRef.current;
-    if (el && following.current) el.scrollTop = el.scrollHeight;
+    if (!el || !following.current) return;
+    if (pinnedAt.current >= 0 && el.scrollTop < pinnedAt.current - ROW) return;
+    el.scrollTop = el.scrollHeight;
+    pinnedAt.current = el.scrollTop;
   });
 
   useEffect(() => {
@@ -143,7 +153,7 @@ export function EventStream({ workflowId }: { workflowId: string }) {
     following.current = true;
     setDetached(false);
     const el = scrollRef.current;
-    if (el) el.scrollTop = el.scrollHeight;
+    if (el) pinnedAt.current = el.scrollTop = el.scrollHeight;
   }, [jumpRequest]);
 
   // A filter searches everything: page the rest of the log in behind it.
@@ -165,6 +175,7 @@ export function EventStream({ workflowId }: { workflowId: string }) {
     const el = scrollRef.current;
     if (!el) return;
     const atBottom = el.scrollHeight - el.scrollTop - el.clientHeight < ROW;
+    if (atBottom) pinnedAt.current = el.scrollTop;
     if (atBottom !== following.current) {
       following.current = atBottom;
       setDetached(!atBottom);
