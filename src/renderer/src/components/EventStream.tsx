@@ -66,8 +66,6 @@ export function EventStream({ workflowId }: { workflowId: string }) {
   const loaded = useMemo(() => (filtering && log ? loadedEvents(log) : EMPTY), [filtering, log]);
   const shown = useMemo(() => (filtering ? filterEvents(loaded, filter) : EMPTY), [filtering, loaded, filter]);
   const total = filtering ? shown.length : (log?.last ?? 0);
-  const logRef = useRef(log);
-  logRef.current = log;
   const scrollRef = useRef<HTMLDivElement>(null);
   const following = useRef(true);
   const [detached, setDetached] = useState(false);
