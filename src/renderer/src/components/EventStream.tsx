@@ -187,15 +187,20 @@ export function EventStream({ workflowId }: { workflowId: string }) {
     <div className="stream">
       {/* Unfiltered, the list is the whole log (loaded or not): its size is last. */}
       <EventFilters workflowId={workflowId} shown={shown.length} loaded={filtering ? loaded.length : (log?.last ?? 0)} />
-      {log && (log.pending > 0 || (log.error && ready) || (filtering && !complete)) && (
-        <div className="stream-older muted small" aria-live="polite">
-          {log.pending > 0
+      {/* Over the list, not above it: a line that came and went with every page would move the
+          whole list (and make the browser lay it out again) twice per page. Always there, so
+          screen readers hear what it says. */}
+      <div className="stream-status small" role="status" aria-live="polite">
+        {!log || !ready
+          ? null
+          : log.pending > 0
             ? `Loading events… (${formatCount(count)} of ${formatCount(log.last)} loaded)`
-            : log.error && ready
+            : log.error
               ? `Some events could not be loaded: ${log.error}. Scroll to try again.`
-              : `Searching ${formatCount(count)} of ${formatCount(log.last)} events…`}
-        </div>
-      )}
+              : filtering && !complete
+                ? `Searching ${formatCount(count)} of ${formatCount(log.last)} events…`
+                : null}
+      </div>
       <div
         ref={scrollRef}
         className="stream-scroll"
