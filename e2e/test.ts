@@ -71,6 +71,8 @@ export class Ui {
     await el.evaluate((node) => (node.scrollTop = 0));
     await frames();
     for (let guard = 0; guard < 500; guard++) {
+      // Rows not loaded yet (placeholders) load as they come on screen: wait for them.
+      await expect(el.locator('.ev-placeholder')).toHaveCount(0);
       const rows = await el.locator('[role=listitem]').evaluateAll((items) =>
         items.map((i) => [Number(i.getAttribute('data-seq')), Number(i.getAttribute('data-index')), i.querySelector('.ev-msg')?.textContent ?? '', i.classList.contains('ev-placeholder')] as const),
       );
