@@ -83,11 +83,11 @@ test.describe('at 800×600', () => {
     await ui.screenshot('small-800x600-blocked');
     await expectTidy(page);
 
-    // The event table: no clock, no agent; one-line messages stay on one line (26 px rows).
+    // The event table: no clock, no agent; one-line messages stay on one line (27 px rows, the size the stream estimates).
     const rows = await eventTable(ui);
     expect(rows.length).toBeGreaterThan(3);
     expect(rows.filter((r) => r.time || r.agent)).toEqual([]);
-    expect(rows.filter((r) => r.oneLine && r.height !== 26)).toEqual([]);
+    expect(rows.filter((r) => r.oneLine && r.height !== 27)).toEqual([]);
     // The event counter stays on one line.
     const count = page.locator('.filters .count');
     expect((await count.boundingBox())!.height).toBeLessThan(20);
@@ -99,7 +99,7 @@ test.describe('at 800×600', () => {
     await expect(ui.worktree('feature-a')).toContainText('Needs approval');
     await ui.screenshot('small-800x600-sidebar-open');
     await expectTidy(page);
-    expect((await eventTable(ui)).filter((r) => r.oneLine && r.height !== 26)).toEqual([]);
+    expect((await eventTable(ui)).filter((r) => r.oneLine && r.height !== 27)).toEqual([]);
 
     // The choice is remembered across a reload.
     await page.reload();
@@ -155,7 +155,7 @@ test.describe('at 1920×1080', () => {
     const rows = await eventTable(ui);
     expect(rows.length).toBeGreaterThan(3);
     expect(rows.filter((r) => !r.time || !r.agent)).toEqual([]);
-    expect(rows.filter((r) => r.oneLine && r.height !== 26)).toEqual([]);
+    expect(rows.filter((r) => r.oneLine && r.height !== 27)).toEqual([]);
 
     await page.emulateMedia({ colorScheme: 'dark' });
     await ui.screenshot('large-1920x1080-blocked-dark');

@@ -1,3 +1,5 @@
+import AxeBuilder from '@axe-core/playwright';
+import { CHUNK, TAIL_PAGE } from '../src/renderer/src/lib/eventLog';
 import { expect, test } from './test';
 
 // While the stream follows its tail the virtualizer holds only the last rows, laid out after the
@@ -11,8 +13,9 @@ test('a long live stream: the tail window lays rows out exactly as the whole lis
   const id = (await sy.rpc.call('workflows.list', { worktreePath: sy.worktrees.a })).items[0]!.id;
   const events = await sy.rpc.allEvents(id);
   expect(events.length).toBeGreaterThan(2000);
-  await expect(ui.stream).toHaveAttribute('data-count', String(events.length));
-  await expect(ui.stream).toHaveAttribute('data-first', '1');
+  // The list is the whole log (what the stream did not receive live, if it opened late on a
+  // loaded machine, loads when scrolled to: checked at the end).
+  await expect(ui.stream).toHaveAttribute('data-last', String(events.at(-1)!.sequence));
 
   const frames = () =>
     page.evaluate(() => {
@@ -62,7 +65,132 @@ test('a long live stream: the tail window lays rows out exactly as the whole lis
   expect(both.length).toBeGreaterThan(5);
   for (const r of both) expect(r.top, `row #${r.seq}`).toBeCloseTo(wholeTop.get(r.seq)!, 0);
 
-  // And the whole log is there, in order (row i of the list showing sequence first + i).
+  // And the whole log is there, in order (row i of the list showing sequence i + 1), all loaded.
   const rendered = await ui.renderedSequences();
   expect([...rendered.keys()]).toEqual(events.map((e) => e.sequence));
+  await expect(ui.stream).toHaveAttribute('data-count', String(events.length));
+  await expect(ui.stream).toHaveAttribute('data-first', '1');
+});
+
+// Reopened, the window holds the tail page only. The list is still the whole log (rows not loaded
+// are placeholders of one row's height): a jump to the top loads the first page and nothing
+// between, and a page landing moves no row on screen.
+test('a long log reopened: a jump loads only the page on screen, and its landing moves nothing', async ({ ui, sy, page }) => {
+  // The page's requests for pages, seen (and, while `hold` is on, kept back) on their way to the server.
+  const asked: Array<{ afterSequence?: number; limit?: number }> = [];
+  const held: Array<() => void> = [];
+  let hold = false;
+  await page.routeWebSocket(/.*/, (ws) => {
+    const server = ws.connectToServer();
+    ws.onMessage((message) => {
+      const { method, params } = JSON.parse(String(message)) as { method?: string; params?: { afterSequence?: number; limit?: number } };
+      const range = method === 'events.list' && params?.afterSequence !== undefined;
+      if (range) asked.push({ afterSequence: params.afterSequence, limit: params.limit });
+      if (range && hold) held.push(() => server.send(message));
+      else server.send(message);
+    });
+  });
+  await ui.open();
+  await ui.start('feature-a', 'SW-41', { pipeline: 'long' });
+  await expect(ui.status).toHaveText('Completed', { timeout: 45_000 });
+  const id = (await sy.rpc.call('workflows.list', { worktreePath: sy.worktrees.a })).items[0]!.id;
+  const events = await sy.rpc.allEvents(id);
+  const last = events.at(-1)!.sequence;
+  expect(last).toBeGreaterThan(TAIL_PAGE + 2 * CHUNK);
+
+  await page.reload();
+  await ui.worktree('feature-a').click();
+  await expect(ui.stream.locator(`.ev-row[data-seq="${last}"]:not(.ev-placeholder)`)).toBeVisible();
+  await expect(page.locator('.stream-status')).toBeEmpty();
+  const opened = Number(await ui.stream.getAttribute('data-count'));
+  expect(opened).toBeLessThan(TAIL_PAGE + CHUNK);
+
+  // The top: row #1 shows, after one request for the first page.
+  const before = asked.length;
+  await ui.stream.evaluate((el) => (el.scrollTop = 0));
+  await expect(ui.stream.locator('.ev-row[data-seq="1"]:not(.ev-placeholder)')).toBeVisible();
+  await expect(ui.stream).toHaveAttribute('data-count', String(opened + CHUNK));
+  expect(asked.slice(before)).toEqual([{ afterSequence: 0, limit: CHUNK }]);
+  expect(await ui.stream.evaluate((el) => el.scrollTop)).toBe(0);
+
+  // The middle, with its page held back: placeholders where its rows go, one row's height each.
+  hold = true;
+  const middle = Math.floor(last / 2);
+  await ui.stream.evaluate((el, seq) => (el.scrollTop = (seq - 1) * 27 - el.clientHeight / 2), middle);
+  await expect.poll(() => held.length).toBeGreaterThan(0);
+  await expect(ui.stream.locator(`.ev-placeholder[data-seq="${middle}"]`)).toBeVisible();
+  const waiting = await geometry();
+  expect(waiting.rows.filter((r) => r.placeholder).length).toBeGreaterThan(5);
+  for (const r of waiting.rows.filter((r) => r.placeholder)) expect(r.height).toBe(27);
+  hold = false;
+  held.splice(0).forEach((send) => send());
+  await expect(ui.stream.locator(`.ev-row[data-seq="${middle}"]:not(.ev-placeholder)`)).toBeVisible();
+  await expect(ui.stream.locator('.ev-placeholder')).toHaveCount(0);
+  const landed = await geometry();
+  // Nothing on screen moved: every row in the window is where its placeholder was. (A row drawn
+  // above the window that turns out taller than one line is measured, and the virtualizer
+  // shifts scrollTop by as much, so what is on screen stays put.)
+  const onScreen = (g: typeof waiting, r: (typeof waiting.rows)[number]) => r.view >= g.viewTop && r.view < g.viewTop + g.height;
+  const was = new Map(waiting.rows.map((r) => [r.seq, r.view]));
+  const both = landed.rows.filter((r) => was.has(r.seq) && onScreen(landed, r));
+  expect(both.length).toBeGreaterThan(10);
+  for (const r of both) expect(r.view, `row #${r.seq}`).toBeCloseTo(was.get(r.seq)!, 0);
+  // Still far from everything: only the pages looked at.
+  expect(Number(await ui.stream.getAttribute('data-count'))).toBeLessThan(events.length);
+
+  // How placeholders look in a small window (looked at: test-results/screenshots), and axe-clean.
+  await page.setViewportSize({ width: 800, height: 600 });
+  hold = true;
+  // Row 1.5 * CHUNK: in the second page, which neither the top's nor the middle's loaded.
+  await ui.stream.evaluate((el, seq) => (el.scrollTop = (seq - 1) * 27 - el.clientHeight / 2), 1.5 * CHUNK);
+  await expect.poll(() => held.length).toBeGreaterThan(0);
+  await expect(ui.stream.locator(`.ev-placeholder[data-seq="${1.5 * CHUNK}"]`)).toBeVisible();
+  await ui.screenshot('stream-placeholders-800x600');
+  const axe = await new AxeBuilder({ page }).include('.stream').withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).setLegacyMode(true).analyze();
+  expect(axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id)).toEqual([]);
+  hold = false;
+  held.splice(0).forEach((send) => send());
+  await expect(ui.stream.locator('.ev-placeholder')).toHaveCount(0);
+
+  // A filter searches the whole log (so far: the tail and the three pages looked at): the rest loads (held back at first), and the matches already
+  // loaded stay where they are on screen while older ones arrive above them.
+  hold = true;
+  await page.getByRole('searchbox', { name: 'Search events' }).fill('step 1');
+  await expect(page.locator('.filters .count')).toContainText(`of ${(opened + 3 * CHUNK).toLocaleString('en')} events`);
+  await expect.poll(() => held.length).toBeGreaterThan(0);
+  // Near the end of the filtered list (matches from the tail), but off it, so nothing follows it.
+  const lastMatch = events.filter((e) => e.message.includes('step 1')).at(-1)!;
+  await ui.stream.evaluate((el) => (el.scrollTop = el.scrollHeight));
+  await ui.stream.evaluate((el) => (el.scrollTop -= 60));
+  await expect(ui.stream.locator(`[data-seq="${lastMatch.sequence}"]`)).toBeVisible();
+  await expect(page.getByRole('button', { name: /Jump to latest/ })).toBeVisible();
+  const filtered = await geometry();
+  hold = false;
+  held.splice(0).forEach((send) => send());
+  await expect(ui.stream).toHaveAttribute('data-count', String(events.length));
+  const matches = events.filter((e) => e.message.toLowerCase().includes('step 1'));
+  await expect(page.locator('.filters .count')).toHaveText(`${matches.length.toLocaleString('en')} of ${events.length.toLocaleString('en')} events`);
+  const complete = await geometry();
+  const wasOnScreen = new Map(filtered.rows.map((r) => [r.seq, r.view]));
+  const still = complete.rows.filter((r) => wasOnScreen.has(r.seq) && onScreen(complete, r));
+  expect(still.length).toBeGreaterThan(3);
+  for (const r of still) expect(r.view, `row #${r.seq}`).toBeCloseTo(wasOnScreen.get(r.seq)!, 0);
+  await ui.stream.evaluate((el) => (el.scrollTop = 0));
+  await expect(ui.stream.locator('[role=listitem]').first()).toHaveAttribute('data-seq', String(matches[0]!.sequence));
+
+  async function geometry() {
+    return ui.stream.evaluate((el) => ({
+      scrollTop: el.scrollTop,
+      height: el.clientHeight,
+      viewTop: el.getBoundingClientRect().top,
+      rows: [...el.querySelectorAll('[role=listitem]')].map((r) => ({
+        seq: Number(r.getAttribute('data-seq')),
+        top: r.getBoundingClientRect().top - el.getBoundingClientRect().top + el.scrollTop,
+        // Where it is in the window (what the reader sees: also moves if the list itself moves).
+        view: r.getBoundingClientRect().top,
+        height: r.getBoundingClientRect().height,
+        placeholder: r.classList.contains('ev-placeholder'),
+      })),
+    }));
+  }
 });

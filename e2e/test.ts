@@ -71,13 +71,15 @@ export class Ui {
     await el.evaluate((node) => (node.scrollTop = 0));
     await frames();
     for (let guard = 0; guard < 500; guard++) {
-      const first = Number(await el.getAttribute('data-first'));
+      // Rows not loaded yet (placeholders) load as they come on screen: wait for them.
+      await expect(el.locator('.ev-placeholder')).toHaveCount(0);
       const rows = await el.locator('[role=listitem]').evaluateAll((items) =>
-        items.map((i) => [Number(i.getAttribute('data-seq')), Number(i.getAttribute('data-index')), i.querySelector('.ev-msg')?.textContent ?? ''] as const),
+        items.map((i) => [Number(i.getAttribute('data-seq')), Number(i.getAttribute('data-index')), i.querySelector('.ev-msg')?.textContent ?? '', i.classList.contains('ev-placeholder')] as const),
       );
-      for (const [seq, index, msg] of rows) {
-        // The list is in sequence order: row i of the virtual list holds sequence first + i.
-        if (seq !== first + index) throw new Error(`row ${index} shows sequence ${seq}, expected ${first + index}`);
+      for (const [seq, index, msg, placeholder] of rows) {
+        // The list is the log 1..N (rule 3): row i of the virtual list holds sequence i + 1.
+        if (seq !== index + 1) throw new Error(`row ${index} shows sequence ${seq}, expected ${index + 1}`);
+        if (placeholder) throw new Error(`row ${index} (#${seq}) is not loaded`);
         seen.set(seq, msg);
       }
       const done = await el.evaluate((node) => {

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { Diff } from '../../../shared/domain';
-import type { WorkflowEvent } from '../../../shared/events';
 import type { WorkflowStatus } from '../../../shared/status';
+import { findInTail, type EventLog } from '../lib/eventLog';
 import { errorText } from '../state/commands';
 import { useApp, useEvents, useShownWorkflowId } from '../state/hooks';
 import { DiffView } from './DiffView';
@@ -15,12 +15,8 @@ const STATUS_MARK: Record<Diff['files'][number]['status'], string> = {
 };
 
 /** The sequence of the newest file event among the last few hundred (cheap on a busy log). */
-function latestFileEvent(events: readonly WorkflowEvent[] | undefined): number {
-  if (!events) return 0;
-  for (let i = events.length - 1; i >= Math.max(0, events.length - 500); i--) {
-    if (events[i]!.type.startsWith('file_')) return events[i]!.sequence;
-  }
-  return 0;
+function latestFileEvent(log: EventLog | undefined): number {
+  return (log && findInTail(log, (e) => e.type.startsWith('file_'), 500)?.sequence) ?? 0;
 }
 
 /** Changed files of the worktree against its branch's base, and the diff of the chosen one. */
@@ -28,7 +24,7 @@ export function ChangesView({ worktreePath, status }: { worktreePath: string; st
   const app = useApp();
   const workflowId = useShownWorkflowId();
   // Re-read when the agent reports a file change or the workflow moves on.
-  const fileEvents = useEvents((s) => latestFileEvent(workflowId ? s.logs[workflowId]?.events : undefined));
+  const fileEvents = useEvents((s) => latestFileEvent(workflowId ? s.logs[workflowId] : undefined));
   const [diff, setDiff] = useState<Diff | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [chosen, setChosen] = useState<string | null>(null);

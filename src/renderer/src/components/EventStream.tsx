@@ -2,18 +2,19 @@ import { defaultRangeExtractor, useVirtualizer, type Range } from '@tanstack/rea
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { WorkflowEvent } from '../../../shared/events';
 import { filterEvents, isFiltering } from '../lib/eventFilter';
-import { hasOlder } from '../lib/eventLog';
+import { eventAt, isComplete, loadedEvents } from '../lib/eventLog';
 import { formatCount } from '../lib/format';
 import { withKey } from '../lib/keymap';
-import { estimateRowHeight } from '../lib/rowHeight';
+import { estimateRowHeight, ROW_HEIGHT } from '../lib/rowHeight';
 import { nextTailWindow, WHOLE_LIST, type TailWindow } from '../lib/tailWindow';
 import { useApp, useEvents, useUi } from '../state/hooks';
 import { EventFilters } from './EventFilters';
 import { EventRow } from './EventRow';
 
 /** A one-line row's height: the size estimate, and the rows' min-height (CSS `--ev-row`), so they agree. */
-const ROW = 26;
+const ROW = ROW_HEIGHT;
 const EMPTY: readonly WorkflowEvent[] = [];
+const NEVER = () => false;
 
 /** Rows drawn above the visible ones while following: a few, as every pushed batch replaces them. */
 const TAIL_OVERSCAN = 4;
@@ -44,20 +45,31 @@ function firstAtOrAfter(events: readonly WorkflowEvent[], sequence: number): num
   return lo < events.length ? lo : -1;
 }
 
-/** The live event stream: virtualized, follows the tail unless scrolled up, pages older on demand. */
+/** Rows beyond the screen whose pages load with it, above and below (a small scroll shows loaded rows). */
+const LOAD_MARGIN = 60;
+
+/**
+ * The live event stream: virtualized over the whole log, follows the tail unless scrolled up.
+ * Unfiltered, the list is every sequence 1..last (rule 3): row i is event i + 1, keyed by its
+ * sequence, and a row whose event is not loaded yet is a placeholder of a one-line row's height
+ * while its page loads (lib/eventLog.ts). So loading a page moves no row and no virtualizer
+ * option changes; a jump anywhere loads only the pages on screen. A filter loads everything and
+ * lists the matches.
+ */
 export function EventStream({ workflowId }: { workflowId: string }) {
   const app = useApp();
   const log = useEvents((s) => s.logs[workflowId]);
   const filter = useUi((s) => s.filter);
   const jumpRequest = useUi((s) => s.jumpRequest);
-  const events = log?.events ?? EMPTY;
-  const shown = useMemo(() => filterEvents(events, filter), [events, filter]);
   const filtering = isFiltering(filter);
+  // Filtered: the matches among the loaded events (all of them once loadAll is done).
+  const loaded = useMemo(() => (filtering && log ? loadedEvents(log) : EMPTY), [filtering, log]);
+  const shown = useMemo(() => (filtering ? filterEvents(loaded, filter) : EMPTY), [filtering, loaded, filter]);
+  const total = filtering ? shown.length : (log?.last ?? 0);
   const scrollRef = useRef<HTMLDivElement>(null);
   const following = useRef(true);
   const [detached, setDetached] = useState(false);
   const [seenCount, setSeenCount] = useState(0);
-  const prevFirst = useRef(0);
 
   // Following, the virtualizer holds only the last rows (lib/tailWindow.ts), laid out after the
   // height of those before them. Decided from where it laid the rows out on the previous render.
@@ -65,55 +77,73 @@ export function EventStream({ workflowId }: { workflowId: string }) {
   const laidOut = useRef<{ measurementsCache: ReadonlyArray<{ start: number } | undefined> } | null>(null);
   const prevWindow = windowRef.current;
   const tail = nextTailWindow(prevWindow, {
-    count: shown.length,
+    count: total,
     following: !detached,
-    keyAt: (i) => shown[i]!.sequence,
-    startOf: (i) => laidOut.current?.measurementsCache[i - prevWindow.base]?.start,
+    keyAt: (i) => (filtering ? shown[i]!.sequence : i + 1),
+    // Before any row is laid out (the log was empty or loading) nothing is measured: unfiltered,
+    // every row is one estimated line, so a 100,000-event log opens straight into the window
+    // without a pass over every row.
+    startOf: (i) => {
+      const laid = laidOut.current?.measurementsCache;
+      if (laid && laid.length > 0) return laid[i - prevWindow.base]?.start;
+      return filtering ? undefined : i * ROW;
+    },
     keep: TAIL_KEEP,
   });
   windowRef.current = tail;
   const base = tail.base;
-  // The same functions until the list or the window changes: the virtualizer recomputes every
-  // row's position when they change, so fresh ones on a render for a scroll would cost a pass.
-  // Unfiltered, the list is the gapless range first..last (rule 3): a row's key is arithmetic,
-  // not a load of its event (the virtualizer asks for every key on each change of the list).
-  const firstSequence = filtering ? null : (shown[0]?.sequence ?? 0);
-  const getItemKey = useCallback(
-    (i: number) => (firstSequence === null ? shown[base + i]!.sequence : firstSequence + base + i),
-    [shown, base, firstSequence],
-  );
-  const estimateSize = useCallback((i: number) => estimateRowHeight(shown[base + i]!), [shown, base]);
+  // The same functions until the window (or a filtered list) changes: the virtualizer recomputes
+  // every row's position when its key function changes. Unfiltered, a key is arithmetic and the
+  // estimate is a one-line row whatever is loaded, so loading a page changes neither (a tall row
+  // is measured when it is drawn, as any row).
+  const getItemKey = useCallback((i: number) => (filtering ? shown[base + i]!.sequence : base + i + 1), [filtering, shown, base]);
+  const estimateSize = useCallback((i: number) => (filtering ? estimateRowHeight(shown[base + i]!) : ROW), [filtering, shown, base]);
   const virtualizer = useVirtualizer({
-    count: shown.length - base,
+    count: total - base,
     paddingStart: tail.start,
     getScrollElement: () => scrollRef.current,
     estimateSize,
     // Rows drawn beyond the visible ones: each is created, laid out and measured on a jump, and
     // the virtualizer updates in the scroll event, before the frame paints (docs/window.md).
-    overscan: 6,
+    overscan: 4,
     getItemKey,
     // `data-index` stays the row's index in the whole list; the virtualizer's is in its window.
     indexAttribute: 'data-vindex',
     rangeExtractor: detached ? defaultRangeExtractor : tailRange,
   });
   laidOut.current = virtualizer;
+  const items = virtualizer.getVirtualItems();
 
-  // Older events were put in front: keep what the reader looks at in place.
+  // Filtered, a filter's catch-up inserts older matches before the rows on screen (anywhere
+  // below the loaded tail): keep the row at the top of the screen where it was. Unfiltered,
+  // nothing moves when events load (placeholders), so there is nothing to correct.
+  const anchor = useRef<{ seq: number; delta: number; shown: readonly WorkflowEvent[] } | null>(null);
   useLayoutEffect(() => {
-    const first = log?.first ?? 0;
     const el = scrollRef.current;
-    if (el && prevFirst.current > 0 && first > 0 && first < prevFirst.current && !following.current) {
-      const added = firstAtOrAfter(shown, prevFirst.current);
-      const start = added > 0 ? (virtualizer.measurementsCache[added]?.start ?? added * ROW) : 0;
-      el.scrollTop += start;
+    const held = anchor.current;
+    if (el && held && filtering && held.shown !== shown && !following.current) {
+      const index = firstAtOrAfter(shown, held.seq) - base;
+      const start = index >= 0 ? virtualizer.measurementsCache[index]?.start : undefined;
+      if (start !== undefined && Math.round(start - held.delta) !== Math.round(virtualizer.scrollOffset ?? 0)) el.scrollTop = start - held.delta;
     }
-    prevFirst.current = first;
-  }, [log?.first, shown, virtualizer]);
+    const offset = virtualizer.scrollOffset ?? 0;
+    const top = filtering ? items.find((item) => item.end > offset) : undefined;
+    anchor.current = top ? { seq: shown[base + top.index]!.sequence, delta: top.start - offset, shown } : null;
+  });
 
-  // Following the tail: after every render (new events, re-measured rows) stay at the bottom.
+  // Following the tail: after every render (new events, re-measured rows, a landed page) stay at
+  // the bottom; unless the reader has scrolled up and its scroll event is not dispatched yet (a
+  // render came first): that place is theirs, and onScroll detaches. While following, the
+  // virtualizer does not correct scrollTop for rows measured above the screen (the end is pinned
+  // anyway), so an upward move is always the reader's.
+  virtualizer.shouldAdjustScrollPositionOnItemSizeChange = following.current ? NEVER : undefined;
+  const pinnedAt = useRef(-1);
   useLayoutEffect(() => {
     const el = scrollRef.current;
-    if (el && following.current) el.scrollTop = el.scrollHeight;
+    if (!el || !following.current) return;
+    if (pinnedAt.current >= 0 && el.scrollTop < pinnedAt.current - ROW) return;
+    el.scrollTop = el.scrollHeight;
+    pinnedAt.current = el.scrollTop;
   });
 
   useEffect(() => {
@@ -121,36 +151,56 @@ export function EventStream({ workflowId }: { workflowId: string }) {
     following.current = true;
     setDetached(false);
     const el = scrollRef.current;
-    if (el) el.scrollTop = el.scrollHeight;
+    if (el) pinnedAt.current = el.scrollTop = el.scrollHeight;
   }, [jumpRequest]);
 
   // A filter searches everything: page the rest of the log in behind it.
+  const ready = log?.status === 'ready';
+  const complete = log ? isComplete(log) : true;
   useEffect(() => {
-    if (filtering && log?.status === 'ready' && hasOlder(log)) void app.feed.loadAll(workflowId);
-  }, [app, workflowId, filtering, log]);
+    if (filtering && ready && !complete) app.feed.loadAll(workflowId);
+  }, [app, workflowId, filtering, ready, complete]);
+
+  // Unfiltered: load the pages of the rows on screen (after the paint: never in the scroll's frame).
+  const firstRow = items.length > 0 ? base + items[0]!.index + 1 : 0;
+  const lastRow = items.length > 0 ? base + items[items.length - 1]!.index + 1 : 0;
+  useEffect(() => {
+    if (filtering || firstRow === 0) return;
+    app.feed.show(workflowId, firstRow - LOAD_MARGIN, lastRow + LOAD_MARGIN, (firstRow + lastRow) >> 1);
+  }, [app, workflowId, filtering, firstRow, lastRow]);
 
   const onScroll = () => {
     const el = scrollRef.current;
     if (!el) return;
     const atBottom = el.scrollHeight - el.scrollTop - el.clientHeight < ROW;
+    if (atBottom) pinnedAt.current = el.scrollTop;
     if (atBottom !== following.current) {
       following.current = atBottom;
       setDetached(!atBottom);
-      setSeenCount(shown.length);
+      setSeenCount(total);
     }
-    if (el.scrollTop < ROW * 10 && log && hasOlder(log) && !log.loadingOlder) void app.feed.loadOlder(workflowId);
   };
 
-  const newer = detached ? Math.max(0, shown.length - seenCount) : 0;
-  const items = virtualizer.getVirtualItems();
+  const newer = detached ? Math.max(0, total - seenCount) : 0;
+  const count = log?.count ?? 0;
   return (
     <div className="stream">
-      <EventFilters workflowId={workflowId} shown={shown.length} loaded={events.length} />
-      {log && hasOlder(log) && (
-        <div className="stream-older muted small" aria-live="polite">
-          {log.loadingOlder ? 'Loading earlier events…' : `Showing #${formatCount(log.first)}–#${formatCount(log.last)}; earlier events load as you scroll up.`}
-        </div>
-      )}
+      {/* Unfiltered, the list is the whole log (loaded or not): its size is last. */}
+      <EventFilters workflowId={workflowId} shown={shown.length} loaded={filtering ? loaded.length : (log?.last ?? 0)} />
+      {/* Over the list, not above it: a line that came and went with every page would move the
+          whole list (and make the browser lay it out again) twice per page. Always there, so
+          screen readers hear what it says. */}
+      <div className="stream-status small" role="status" aria-live="polite">
+        {!log || !ready
+          ? null
+          : log.pending > 0
+            ? `Loading events… (${formatCount(count)} of ${formatCount(log.last)} loaded)`
+            : log.error
+              ? `Some events could not be loaded: ${log.error}. Scroll to try again.`
+              : filtering && !complete
+                ? `Searching ${formatCount(count)} of ${formatCount(log.last)} events…`
+                : null}
+      </div>
       <div
         ref={scrollRef}
         className="stream-scroll"
@@ -161,7 +211,7 @@ export function EventStream({ workflowId }: { workflowId: string }) {
         data-keys-local=""
         data-first={log?.first ?? 0}
         data-last={log?.last ?? 0}
-        data-count={events.length}
+        data-count={count}
         onScroll={onScroll}
       >
         {/* The spacer gives the scroll height; the rows hang from a box of constant size, so a
@@ -169,17 +219,28 @@ export function EventStream({ workflowId }: { workflowId: string }) {
         <div className="ev-spacer" style={{ height: virtualizer.getTotalSize() }}>
           <div role="list" className="ev-rows" style={{ ['--ev-row' as string]: `${ROW}px` }}>
           {items.map((item) => {
-            const event = shown[base + item.index]!;
+            const index = base + item.index;
+            const event = filtering ? shown[index] : log && eventAt(log, index + 1);
+            const style = { transform: `translateY(${item.start}px)` };
+            if (!event) {
+              // Not loaded yet: one line's height, never measured (so it moves nothing when its event comes).
+              return (
+                <div key={item.key} role="listitem" className="ev-row ev-placeholder" data-index={index} data-vindex={item.index} data-seq={index + 1} style={style}>
+                  <span className="ev-seq">{index + 1}</span>
+                  <span className="ev-loading">loading…</span>
+                </div>
+              );
+            }
             return (
               <div
                 key={item.key}
                 role="listitem"
                 className={`ev-row ev-${event.type}`}
-                data-index={base + item.index}
+                data-index={index}
                 data-vindex={item.index}
                 data-seq={event.sequence}
                 ref={virtualizer.measureElement}
-                style={{ transform: `translateY(${item.start}px)` }}
+                style={style}
               >
                 <EventRow event={event} />
               </div>
@@ -189,7 +250,7 @@ export function EventStream({ workflowId }: { workflowId: string }) {
         </div>
         {log?.status === 'loading' && <p className="muted pad">Loading events…</p>}
         {log?.status === 'error' && <p className="pad error" role="alert">{log.error}</p>}
-        {log?.status === 'ready' && shown.length === 0 && <p className="muted pad">{filtering ? 'No event matches the filter.' : 'No events yet.'}</p>}
+        {ready && total === 0 && <p className="muted pad">{filtering ? 'No event matches the filter.' : 'No events yet.'}</p>}
       </div>
       {detached && (
         <button type="button" className="jump primary" title={withKey('jumpToLatest')} onClick={() => app.stores.ui.setState((s) => ({ jumpRequest: s.jumpRequest + 1 }))}>

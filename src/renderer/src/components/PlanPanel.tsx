@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { WorkflowEvent } from '../../../shared/events';
+import { findInTail, tailFirst } from '../lib/eventLog';
 import { useApp, useEvents } from '../state/hooks';
 import { Markdown } from './Markdown';
 
@@ -12,8 +13,15 @@ const lastApproval = (events: readonly WorkflowEvent[] | undefined): WorkflowEve
 /** The plan waiting for approval: from the loaded events, or read backwards from the core. */
 export function PlanPanel({ workflowId }: { workflowId: string }) {
   const app = useApp();
-  const loaded = useEvents((s) => lastApproval(s.logs[workflowId]?.events));
-  const first = useEvents((s) => s.logs[workflowId]?.first ?? 0);
+  const loaded = useEvents((s) => {
+    const log = s.logs[workflowId];
+    return (log && findInTail(log, (e) => e.type === 'approval_required')) ?? null;
+  });
+  // Read from the core before the loaded tail (older pages the reader loaded may not hold the newest gate).
+  const first = useEvents((s) => {
+    const log = s.logs[workflowId];
+    return log ? tailFirst(log) : 0;
+  });
   const ready = useEvents((s) => s.logs[workflowId]?.status === 'ready');
   const [fetched, setFetched] = useState<WorkflowEvent | null>(null);
 

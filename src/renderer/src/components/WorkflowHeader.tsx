@@ -1,3 +1,4 @@
+import { findInTail } from '../lib/eventLog';
 import { sandboxOf } from '../lib/format';
 import { useEvents, useTracker, useUi, useWorkflow } from '../state/hooks';
 import { PullRequestBadge } from './PullRequestBadge';
@@ -10,7 +11,10 @@ import { UsageSummary } from './UsageSummary';
 export function WorkflowHeader({ workflowId }: { workflowId: string }) {
   const w = useWorkflow(workflowId);
   const stage = w && !isTerminal(w.status) ? w.currentStage : null;
-  const sandbox = useEvents((s) => sandboxOf(s.logs[workflowId]?.events, stage));
+  const sandbox = useEvents((s) => {
+    const log = s.logs[workflowId];
+    return sandboxOf(log && ((match) => findInTail(log, match)), stage);
+  });
   const fromHistory = useUi((s) => s.main.kind === 'workflow');
   const link = useTracker((s) => (w ? s.links[w.worktreePath] : undefined));
   if (!w) return null;

@@ -63,11 +63,13 @@ describe('sandboxOf (rule 11: a CLI that cannot ask shows its sandbox)', () => {
   const started = (stage: string, sequence: number, sandbox?: string) =>
     ({ id: String(sequence), workflowId: 'w', sequence, timestamp: '', agent: 'developer', type: 'stage_started', message: '', data: { stage, ...(sandbox ? { sandbox } : {}) } }) as const;
   it('reads the latest stage_started of the current stage', () => {
+    type Started = ReturnType<typeof started>;
+    const inOrder = (events: Started[]) => (match: (e: Started) => boolean) => [...events].reverse().find(match);
     const events = [started('plan', 1, 'read-only'), started('implement', 2, 'workspace-write')];
-    expect(sandboxOf(events, 'implement')).toBe('workspace-write');
-    expect(sandboxOf(events, 'plan')).toBe('read-only');
-    expect(sandboxOf([...events, started('implement', 3)], 'implement')).toBeNull();
-    expect(sandboxOf(events, null)).toBeNull();
+    expect(sandboxOf(inOrder(events), 'implement')).toBe('workspace-write');
+    expect(sandboxOf(inOrder(events), 'plan')).toBe('read-only');
+    expect(sandboxOf(inOrder([...events, started('implement', 3)]), 'implement')).toBeNull();
+    expect(sandboxOf(inOrder(events), null)).toBeNull();
     expect(sandboxOf(undefined, 'plan')).toBeNull();
   });
 });

@@ -117,11 +117,11 @@ export function formatCount(n: number): string {
 }
 
 /** The sandbox the current stage's CLI runs in, as its stage_started said (a CLI that cannot ask, rule 11). */
-export function sandboxOf(events: readonly WorkflowEvent[] | undefined, stage: string | null): string | null {
-  if (!events || !stage) return null;
-  for (let i = events.length - 1; i >= 0; i--) {
-    const e = events[i]!;
-    if (e.type === 'stage_started' && e.data?.stage === stage) return typeof e.data.sandbox === 'string' ? e.data.sandbox : null;
-  }
-  return null;
+export function sandboxOf(findLast: FindLast | undefined, stage: string | null): string | null {
+  if (!findLast || !stage) return null;
+  const e = findLast((x) => x.type === 'stage_started' && x.data?.stage === stage);
+  return typeof e?.data?.sandbox === 'string' ? e.data.sandbox : null;
 }
+
+/** The newest event `match` accepts among those at hand (e.g. lib/eventLog.ts findInTail). */
+export type FindLast = (match: (event: WorkflowEvent) => boolean) => WorkflowEvent | undefined;

@@ -10,7 +10,7 @@ describe('estimateRowHeight', () => {
   });
   it('guesses one line for one-line rows and more for tall messages and output', () => {
     expect(estimateRowHeight(event('w', 1, { type: 'tool_call', message: 'Write a' }))).toBe(ROW_HEIGHT);
-    expect(estimateRowHeight(event('w', 1, { type: 'agent_message', message: 'short' }))).toBe(ROW_HEIGHT + 2);
+    expect(estimateRowHeight(event('w', 1, { type: 'agent_message', message: 'short' }))).toBe(ROW_HEIGHT);
     const five = estimateRowHeight(event('w', 1, { type: 'agent_message', message: 'a\nb\nc\nd\ne' }));
     expect(five).toBeGreaterThan(3 * ROW_HEIGHT);
     expect(estimateRowHeight(event('w', 1, { type: 'agent_output', message: 'a\nb\nc\nd' }))).toBeGreaterThan(2 * ROW_HEIGHT);
@@ -24,6 +24,6 @@ describe('estimateRowHeight', () => {
   });
   it('stops at what a collapsed row shows', () => {
     const long = estimateRowHeight(event('w', 1, { type: 'agent_message', message: 'x\n'.repeat(500) }));
-    expect(long).toBe(8 + 20 * MESSAGE_LINES + 24);
+    expect(long).toBe(7 + 20 * MESSAGE_LINES + 24);
   });
 });

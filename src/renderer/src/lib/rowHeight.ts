@@ -2,7 +2,8 @@
 // the scrollbar honest and the list from jumping as tall rows (messages, multi-line output) mount.
 import type { WorkflowEvent } from '../../../shared/events';
 
-export const ROW_HEIGHT = 26;
+/** A one-line row's height, whatever its type (a one-line markdown message is the tallest: 27 px). */
+export const ROW_HEIGHT = 27;
 /** What the collapsed rows show at most (AgentMessage, the agent output's max-height in events.css). */
 export const MESSAGE_LINES = 14;
 const OUTPUT_LINES = 24;
@@ -33,8 +34,8 @@ export function estimateRowHeight(event: WorkflowEvent): number {
 function estimate(event: WorkflowEvent): number {
   if (event.type === 'agent_message') {
     const lines = lineCount(event.message, MESSAGE_LINES + 1);
-    // Markdown lines are ~20 px; a cut message adds its "Show all" button.
-    return Math.max(ROW_HEIGHT, 8 + 20 * Math.min(lines, MESSAGE_LINES) + (lines > MESSAGE_LINES ? 24 : 0));
+    // Markdown lines are ~20 px (one line makes a 27 px row); a cut message adds its "Show all" button.
+    return Math.max(ROW_HEIGHT, 7 + 20 * Math.min(lines, MESSAGE_LINES) + (lines > MESSAGE_LINES ? 24 : 0));
   }
   if (event.type === 'agent_output') return Math.max(ROW_HEIGHT, 8 + 17.4 * lineCount(event.message, OUTPUT_LINES));
   return ROW_HEIGHT;

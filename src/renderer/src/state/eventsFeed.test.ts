@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createStore } from 'zustand/vanilla';
 import type { WorkflowEvent } from '../../../shared/events';
+import { CHUNK, eventAt, isComplete, loadedEvents } from '../lib/eventLog';
 import { createEventsFeed, TAIL_PAGE } from './eventsFeed';
 import { event, FakeClient } from '../testing/fakeClient';
 import type { EventsStore } from './stores';
@@ -38,7 +39,7 @@ describe('events feed', () => {
     expect(log().status).toBe('loading');
     await settle();
     expect(log().status).toBe('ready');
-    expect(log().events).toHaveLength(TAIL_PAGE);
+    expect(log().count).toBe(TAIL_PAGE);
     expect(log().first).toBe(100_000 - TAIL_PAGE + 1);
     expect(log().last).toBe(100_000);
     expect(client.followers.get('w1')?.after).toBe(100_000);
@@ -59,7 +60,7 @@ describe('events feed', () => {
     runFrames();
     off();
     expect(renders).toBe(1);
-    expect(log().events.map((e) => e.sequence)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14]);
+    expect(loadedEvents(log()).map((e) => e.sequence)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14]);
   });
 
   it('refills a hole from the core instead of showing it', async () => {
@@ -72,18 +73,72 @@ describe('events feed', () => {
     expect(log().last).toBe(10);
     await settle();
     runFrames();
-    expect(log().events.map((e) => e.sequence).slice(-3)).toEqual([11, 12, 13]);
+    expect(loadedEvents(log()).map((e) => e.sequence).slice(-3)).toEqual([11, 12, 13]);
   });
 
-  it('pages older events in on demand and all of them for a complete search', async () => {
-    const { feed, log, settle } = setup(5_000);
+  /** Resolves when no page request is in flight (each answer may start the next one). */
+  const idle = async (log: () => { pending: number }, settle: () => Promise<unknown>) => {
+    do await settle();
+    while (log().pending > 0);
+  };
+
+  it('loads only the pages of the range shown: a jump to the top of 100,000 events loads one', async () => {
+    const { client, feed, log, settle } = setup(100_000);
     feed.open('w1');
     await settle();
-    await feed.loadOlder('w1');
-    expect(log().first).toBe(5_000 - TAIL_PAGE - 2_000 + 1);
-    await feed.loadAll('w1');
-    expect(log().first).toBe(1);
-    expect(log().events.map((e) => e.sequence)).toEqual(Array.from({ length: 5_000 }, (_, i) => i + 1));
+    feed.show('w1', 1, 40, 20);
+    expect(log().pending).toBe(1);
+    await idle(log, settle);
+    expect(eventAt(log(), 1)?.sequence).toBe(1);
+    expect(log().count).toBe(TAIL_PAGE + CHUNK);
+    const pages = client.calls.filter((c) => c.method === 'events.list').slice(1);
+    expect(pages.map((c) => c.params)).toEqual([{ workflowId: 'w1', afterSequence: 0, limit: CHUNK }]);
+    // The same range again asks nothing; a range straddling two pages asks for the two, two at a time at most.
+    feed.show('w1', 1, 40, 20);
+    feed.show('w1', 50_000 - 10, 50_000 + 10, 50_000);
+    await idle(log, settle);
+    expect(client.calls.filter((c) => c.method === 'events.list')).toHaveLength(4);
+    expect(loadedEvents(log()).filter((e) => e.sequence > CHUNK && e.sequence < 99_000)).toHaveLength(2 * CHUNK);
+  });
+
+  it('a range asked for before the tail arrived loads once it is there', async () => {
+    const { feed, log, settle } = setup(20_000);
+    feed.open('w1');
+    feed.show('w1', 1, 10, 5);
+    await idle(log, settle);
+    expect(eventAt(log(), 1)?.sequence).toBe(1);
+  });
+
+  it('loads everything for a complete search, nearest the tail first, a few pages per request', async () => {
+    const { client, feed, log, settle } = setup(5_000);
+    feed.open('w1');
+    await settle();
+    feed.loadAll('w1');
+    await idle(log, settle);
+    expect(isComplete(log())).toBe(true);
+    expect(loadedEvents(log()).map((e) => e.sequence)).toEqual(Array.from({ length: 5_000 }, (_, i) => i + 1));
+    const pages = client.calls.filter((c) => c.method === 'events.list').slice(1);
+    expect(pages.length).toBeLessThan((5_000 - TAIL_PAGE) / CHUNK);
+  });
+
+  it('a failed page is shown and not asked again until the reader moves', async () => {
+    const { client, feed, log, settle } = setup(10_000);
+    feed.open('w1');
+    await settle();
+    client.handle('events.list', () => {
+      throw new Error('core went away');
+    });
+    feed.show('w1', 1, 10, 5);
+    await idle(log, settle);
+    expect(log().error).toBe('core went away');
+    expect(log().status).toBe('ready');
+    const asked = client.calls.length;
+    feed.show('w1', 1, 10, 5);
+    await idle(log, settle);
+    expect(client.calls).toHaveLength(asked);
+    feed.show('w1', 2, 11, 6);
+    await idle(log, settle);
+    expect(client.calls).toHaveLength(asked + 1);
   });
 
   it('stops following and forgets the log when the last viewer closes it', async () => {

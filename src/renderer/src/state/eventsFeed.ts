@@ -1,29 +1,44 @@
 // Events of the workflows on screen: open at the tail (one page), follow live through the
-// client's gapless `followEvents`, page older events on demand. Pushed batches are applied once
+// client's gapless `followEvents`, load the pages the reader scrolls to (any part of the log,
+// lib/eventLog.ts), or all of them for a filter. Pushed batches are applied once
 // per animation frame.
 import type { StoreApi } from 'zustand/vanilla';
 import type { WorkflowEvent } from '../../../shared/events';
 import type { SwitchyardClient } from '../client';
-import { appendEvents, emptyLog, hasOlder, prependEvents, type EventLog } from '../lib/eventLog';
+import { appendEvents, CHUNK, emptyLog, insertEvents, missingChunks, TAIL_PAGE, type EventLog } from '../lib/eventLog';
 import { createBatcher, type Scheduler } from '../lib/frame';
 import type { EventsStore } from './stores';
 
-export const TAIL_PAGE = 500;
-export const OLDER_PAGE = 2000;
+export { TAIL_PAGE };
 const CATCH_UP_PAGE = 5000;
+/** Page requests at once: the one for the screen is not queued behind a filter's catch-up. */
+const MAX_IN_FLIGHT = 2;
+/** Chunks in one request of a filter's catch-up. */
+const ALL_SPAN = 5;
 
 interface Subscription {
   refs: number;
   unfollow: (() => void) | null;
   closed: boolean;
+  /** What should be loaded: the range on screen [from, to, near], and everything (a filter is on). */
+  want: { view: [number, number, number] | null; all: boolean };
+  /** Chunks being requested. */
+  inFlight: Set<number>;
+  /** Chunks whose request failed, not asked again until the wanted range changes. */
+  failed: Set<number>;
 }
 
 export interface EventsFeed {
   /** Shows a workflow's events; returns the function that stops showing them. */
   open(workflowId: string): () => void;
-  loadOlder(workflowId: string): Promise<void>;
-  /** Pages in everything before the loaded range (for a complete search). */
-  loadAll(workflowId: string): Promise<void>;
+  /**
+   * The reader looks at sequences from..to (with a margin), `near` being the middle of the screen:
+   * the pages covering them that are not loaded yet load, nearest first, and nothing between
+   * them and what is already loaded (a jump to the top of 100,000 events loads one page).
+   */
+  show(workflowId: string, from: number, to: number, near: number): void;
+  /** Pages in every event not loaded yet (for a complete search); stays on until the log is closed. */
+  loadAll(workflowId: string): void;
   /** Applies pending pushed batches now. */
   flush(): void;
 }
@@ -73,6 +88,7 @@ export function createEventsFeed(client: SwitchyardClient, store: StoreApi<Event
       const tail = await client.call('events.list', { workflowId, beforeSequence: Number.MAX_SAFE_INTEGER, limit: TAIL_PAGE });
       if (sub.closed) return;
       setLog(workflowId, (log) => ({ ...appendEvents(log, tail).log, status: 'ready' }));
+      pump(workflowId); // a range or a filter asked for before the tail was there
       const last = store.getState().logs[workflowId]?.last ?? 0;
       // followEvents first reads what came after `last` (events emitted since the tail read),
       // then delivers pushes gaplessly and refills after a reconnect.
@@ -87,7 +103,7 @@ export function createEventsFeed(client: SwitchyardClient, store: StoreApi<Event
     let sub = subs.get(workflowId);
     if (sub) sub.refs++;
     else {
-      sub = { refs: 1, unfollow: null, closed: false };
+      sub = { refs: 1, unfollow: null, closed: false, want: { view: null, all: false }, inFlight: new Set(), failed: new Set() };
       subs.set(workflowId, sub);
       void start(workflowId, sub);
     }
@@ -108,29 +124,68 @@ export function createEventsFeed(client: SwitchyardClient, store: StoreApi<Event
     };
   }
 
-  async function loadOlderPage(workflowId: string, limit: number): Promise<boolean> {
+  /** Moves the loads along: the chunks wanted now (view first, then a filter's everything), two requests at a time. */
+  function pump(workflowId: string): void {
+    const sub = subs.get(workflowId);
     const log = store.getState().logs[workflowId];
-    if (!log || log.status !== 'ready' || log.loadingOlder || !hasOlder(log)) return false;
-    setLog(workflowId, (l) => ({ ...l, loadingOlder: true }));
-    try {
-      const page = await client.call('events.list', { workflowId, beforeSequence: log.first, limit });
-      setLog(workflowId, (l) => prependEvents(l, page));
-      return page.length > 0;
-    } catch (error) {
-      setLog(workflowId, (l) => ({ ...l, loadingOlder: false, error: error instanceof Error ? error.message : String(error) }));
-      return false;
+    if (!sub || sub.closed || !log || log.status !== 'ready') return;
+    while (sub.inFlight.size < MAX_IN_FLIGHT) {
+      const { view, all } = sub.want;
+      const pick = (chunks: number[]) => chunks.find((c) => !sub.inFlight.has(c) && !sub.failed.has(c));
+      let chunk = view ? pick(missingChunks(log, view[0], view[1], view[2])) : undefined;
+      let span = 1;
+      if (chunk === undefined && all) {
+        // A filter's catch-up: the newest missing chunk first, with the missing ones just below
+        // it in the same request (fewer round trips, and the list grows from the tail backwards).
+        const missing = missingChunks(log, 1, log.last, log.last).filter((c) => !sub.inFlight.has(c) && !sub.failed.has(c));
+        chunk = missing[0];
+        if (chunk !== undefined) {
+          while (span < ALL_SPAN && chunk > 0 && missing.includes(chunk - 1) ) {
+            chunk--;
+            span++;
+          }
+        }
+      }
+      if (chunk === undefined) return;
+      void loadChunks(workflowId, sub, chunk, span);
     }
+  }
+
+  async function loadChunks(workflowId: string, sub: Subscription, from: number, span: number): Promise<void> {
+    for (let c = from; c < from + span; c++) sub.inFlight.add(c);
+    setLog(workflowId, (l) => ({ ...l, pending: l.pending + 1 }));
+    try {
+      const page = await client.call('events.list', { workflowId, afterSequence: from * CHUNK, limit: span * CHUNK });
+      if (sub.closed) return;
+      setLog(workflowId, (l) => ({ ...insertEvents(l, page), pending: l.pending - 1, error: null }));
+    } catch (error) {
+      if (sub.closed) return;
+      // Not retried until the reader moves elsewhere (no request loop against a failing core).
+      for (let c = from; c < from + span; c++) sub.failed.add(c);
+      setLog(workflowId, (l) => ({ ...l, pending: l.pending - 1, error: error instanceof Error ? error.message : String(error) }));
+    } finally {
+      for (let c = from; c < from + span; c++) sub.inFlight.delete(c);
+    }
+    pump(workflowId);
   }
 
   return {
     open,
-    loadOlder: async (workflowId) => {
-      await loadOlderPage(workflowId, OLDER_PAGE);
+    show: (workflowId, from, to, near) => {
+      const sub = subs.get(workflowId);
+      if (!sub) return;
+      const [f, t] = sub.want.view ?? [0, 0];
+      if (f === from && t === to) return;
+      sub.want.view = [from, to, near];
+      sub.failed.clear();
+      pump(workflowId);
     },
-    loadAll: async (workflowId) => {
-      while (await loadOlderPage(workflowId, CATCH_UP_PAGE)) {
-        /* next page */
-      }
+    loadAll: (workflowId) => {
+      const sub = subs.get(workflowId);
+      if (!sub || sub.want.all) return;
+      sub.want.all = true;
+      sub.failed.clear();
+      pump(workflowId);
     },
     flush: () => batcher.flush(),
   };
