@@ -22,9 +22,13 @@ interface DomElement {
   scrollHeight: number;
   getAttribute(name: string): string | null;
 }
-declare const document: { querySelector(selector: string): DomElement | null; querySelectorAll(selector: string): Iterable<DomElement> };
+declare const document: {
+  querySelector(selector: string): DomElement | null;
+  querySelectorAll(selector: string): Iterable<DomElement>;
+  addEventListener(type: string, listener: (e: { timeStamp: number }) => void, options?: object): void;
+};
 declare const window: object;
-declare const MutationObserver: new (callback: () => void) => { observe(target: DomElement, options: object): void };
+declare const MutationObserver: new (callback: () => void) => { observe(target: DomElement, options: object): void; disconnect(): void };
 declare const requestAnimationFrame: (callback: (time: number) => void) => void;
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -46,6 +50,8 @@ async function rig(): Promise<Rig> {
   const dir = mkdtempSync(join(tmpdir(), 'switchyard-bench-ui-'));
   const repo = await makeRepo(dir);
   await git(repo, 'branch', '-M', 'main');
+  // A second worktree, so that P5 can show something else first and then open the workflow.
+  await git(repo, 'worktree', 'add', '-b', 'other', join(dir, 'other'));
   const served = await startServe({
     args: { port: 0, dataDir: join(dir, 'data'), repos: [repo], help: false },
     defaultDataDir: join(dir, 'data'),
@@ -252,18 +258,55 @@ export async function p5(s: Sizes): Promise<Figure[]> {
     for (let i = 0; i < n; i += 1000) {
       await Promise.all(Array.from({ length: 1000 }, (_, k) => orch.emit(r.workflowId, { agent: 'developer', type: 'agent_output', message: `row ${i + k} ${'x'.repeat(60)}` })));
     }
-    const last = orch.lastSequence(r.workflowId);
-    const open = async (target: 'big' | 'empty') => {
+    // Opening: from the click (the input event's own timestamp, in the page) to the first frame
+    // after the newest row is in the DOM. The wall time around Playwright's click is printed
+    // beside it: it adds the tool's checks before it clicks (~50 ms: scroll into view, two frames
+    // of stability, a hit test), which no person's click waits for. Three opens, the median.
+    const open = async (workflowId: string) => {
+      const last = orch.lastSequence(workflowId);
       await r.page.goto(r.served.server.url);
       const nav = r.page.getByRole('navigation', { name: 'Repositories and worktrees' });
       await nav.getByRole('button', { name: /^main\b/ }).waitFor();
+      // The window opens on a worktree by itself: show the other one first, so that the click
+      // below opens the workflow (its events not loaded) rather than one already on screen.
+      await nav.getByRole('button', { name: /^other\b/ }).click();
+      await r.page.waitForFunction(() => !document.querySelector('[role="log"] [data-seq]'));
+      // Armed before the click; the result is left on the page (a pending evaluate would hold up
+      // the click). Each animation frame looks for the row: the first that finds it paints it.
+      // No named functions in here: tsx would wrap them in a helper the page lacks.
+      await r.page.evaluate((selector) => {
+        const w = window as unknown as { __opened?: number };
+        delete w.__opened;
+        let clickAt: number | null = null;
+        document.addEventListener(
+          'click',
+          (e) => {
+            // The row must come from this click: shown already, the figure would measure nothing.
+            if (document.querySelector(selector)) w.__opened = -1;
+            else clickAt = e.timeStamp;
+          },
+          { capture: true, once: true },
+        );
+        void (async () => {
+          for (;;) {
+            const now = await new Promise<number>((resolve) => requestAnimationFrame(resolve));
+            if (clickAt !== null && document.querySelector(selector)) return void (w.__opened = now - clickAt);
+          }
+        })();
+      }, `[role="log"] [data-seq="${last}"]:not(.ev-placeholder)`);
       const t0 = Date.now();
       await nav.getByRole('button', { name: /^main\b/ }).click();
-      if (target === 'big') await r.page.waitForFunction((seq) => !!document.querySelector(`[role="log"] [data-seq="${seq}"]`), last);
-      else await r.page.getByRole('log', { name: 'Event stream' }).waitFor();
-      return Date.now() - t0;
+      const inPage = (await (await r.page.waitForFunction(() => (window as unknown as { __opened?: number }).__opened)).jsonValue()) as number;
+      if (inPage < 0) throw new Error('P5: the newest row was on screen before the click');
+      return { inPage, wall: Date.now() - t0 };
     };
-    const firstRows = await open('big');
+    const opens = async (workflowId: string) => {
+      const runs = [];
+      for (let i = 0; i < 3; i++) runs.push(await open(workflowId));
+      return { inPage: percentile(runs.map((o) => o.inPage), 50), wall: percentile(runs.map((o) => o.wall), 50), all: runs };
+    };
+    const big = await opens(r.workflowId);
+    const firstRows = big.inPage;
     const heap = await r.page.evaluate(() => (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? 0);
     // Scroll to the top and back, measuring frame times: wall (rAF to rAF, which cannot go below
     // one vsync) and the main thread's CPU per frame from a trace (what the page's work costs,
@@ -297,7 +340,16 @@ export async function p5(s: Sizes): Promise<Figure[]> {
     const loaded = await r.page.evaluate(() => Number(document.querySelector('[role="log"]')!.getAttribute('data-count')));
     const ONE_FRAME = { name: 'one frame at 60 Hz', median: 16.7 };
     const out: Figure[] = [
-      { scenario: 'P5', name: `open ${n.toLocaleString('en')} events: last row visible`, unit: 'ms', min: firstRows, median: firstRows, max: firstRows, goal: '<= 100 ms' },
+      {
+        scenario: 'P5',
+        name: `open ${n.toLocaleString('en')} events: click to last row visible`,
+        unit: 'ms',
+        min: Math.min(...big.all.map((o) => o.inPage)),
+        median: firstRows,
+        max: Math.max(...big.all.map((o) => o.inPage)),
+        goal: '<= 100 ms',
+        note: `click event to the first frame with the newest row in the DOM, median of 3 opens (${big.all.map((o) => o.inPage.toFixed(0)).join(' / ')} ms); around Playwright's click, with its checks before it clicks: ${big.all.map((o) => o.wall).join(' / ')} ms`,
+      },
       { scenario: 'P5', name: 'JS heap after opening', unit: 'MiB', min: heap / 2 ** 20, median: heap / 2 ** 20, max: heap / 2 ** 20, goal: '<= 150 MB' },
       {
         scenario: 'P5',
@@ -327,8 +379,9 @@ export async function p5(s: Sizes): Promise<Figure[]> {
     await new Promise<void>((resolve) => {
       const off = orch.bus.on('workflow', (w) => w.id === small.id && w.status === 'in_progress' && (off(), resolve()));
     });
-    const ref = await open('empty');
-    out[0]!.reference = { name: 'open a 3-event workflow', median: ref };
+    const ref = await opens(small.id);
+    out[0]!.reference = { name: 'open a 3-event workflow', median: ref.inPage };
+    out[0]!.note += `; the 3-event workflow: ${ref.all.map((o) => o.inPage.toFixed(0)).join(' / ')} ms (around the click: ${ref.all.map((o) => o.wall).join(' / ')})`;
     return out;
   } finally {
     await r.done();
