@@ -45,6 +45,18 @@ function firstAtOrAfter(events: readonly WorkflowEvent[], sequence: number): num
   return lo < events.length ? lo : -1;
 }
 
+/** The first laid-out row that ends below `offset` (the row at the top of the screen), by binary search. */
+function firstEndingAfter<T extends { end: number }>(rows: ArrayLike<T | undefined>, offset: number): T | undefined {
+  let lo = 0;
+  let hi = rows.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (rows[mid]!.end <= offset) lo = mid + 1;
+    else hi = mid;
+  }
+  return rows[lo];
+}
+
 /** Rows beyond the screen whose pages load with it, above and below (a small scroll shows loaded rows). */
 const LOAD_MARGIN = 60;
 
@@ -117,17 +129,29 @@ export function EventStream({ workflowId }: { workflowId: string }) {
   // Filtered, a filter's catch-up inserts older matches before the rows on screen (anywhere
   // below the loaded tail): keep the row at the top of the screen where it was. Unfiltered,
   // nothing moves when events load (placeholders), so there is nothing to correct.
+  // The scroll position is read from the element, not from the virtualizer, whose offset comes
+  // from scroll events: a second page landing before the event of the first correction anchored
+  // on the old offset, a page's matches away (seen as a flaky e2e run).
   const anchor = useRef<{ seq: number; delta: number; shown: readonly WorkflowEvent[] } | null>(null);
   useLayoutEffect(() => {
     const el = scrollRef.current;
+    if (!el || !filtering) {
+      anchor.current = null;
+      return;
+    }
     const held = anchor.current;
-    if (el && held && filtering && held.shown !== shown && !following.current) {
+    if (held && held.shown !== shown && !following.current) {
       const index = firstAtOrAfter(shown, held.seq) - base;
       const start = index >= 0 ? virtualizer.measurementsCache[index]?.start : undefined;
-      if (start !== undefined && Math.round(start - held.delta) !== Math.round(virtualizer.scrollOffset ?? 0)) el.scrollTop = start - held.delta;
+      if (start !== undefined && Math.round(start - held.delta) !== Math.round(el.scrollTop)) {
+        el.scrollTop = start - held.delta;
+        // Tell the virtualizer now, not at the next frame's scroll event: until then it draws the
+        // rows of the old offset and judges rows measured just above the screen as below it.
+        el.dispatchEvent(new Event('scroll'));
+      }
     }
-    const offset = virtualizer.scrollOffset ?? 0;
-    const top = filtering ? items.find((item) => item.end > offset) : undefined;
+    const offset = el.scrollTop;
+    const top = firstEndingAfter(virtualizer.measurementsCache, offset);
     anchor.current = top ? { seq: shown[base + top.index]!.sequence, delta: top.start - offset, shown } : null;
   });
 
