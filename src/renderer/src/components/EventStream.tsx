@@ -33,28 +33,27 @@ function tailRange(range: Range): number[] {
   return Array.from({ length: range.count - start }, (_, i) => start + i);
 }
 
-/** The index of the first event with a sequence >= `sequence`, or -1 (as findIndex; the list is sorted by sequence, so no scan of 100,000 rows). */
-function firstAtOrAfter(events: readonly WorkflowEvent[], sequence: number): number {
+/** The first index in 0..length at which `before` turns false (it must hold for a prefix only): a binary search. */
+function boundary(length: number, before: (i: number) => boolean): number {
   let lo = 0;
-  let hi = events.length;
+  let hi = length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (events[mid]!.sequence < sequence) lo = mid + 1;
+    if (before(mid)) lo = mid + 1;
     else hi = mid;
   }
-  return lo < events.length ? lo : -1;
+  return lo;
 }
 
-/** The first laid-out row that ends below `offset` (the row at the top of the screen), by binary search. */
+/** The index of the first event with a sequence >= `sequence`, or -1 (the list is sorted by sequence: no scan of 100,000 rows). */
+function firstAtOrAfter(events: readonly WorkflowEvent[], sequence: number): number {
+  const i = boundary(events.length, (k) => events[k]!.sequence < sequence);
+  return i < events.length ? i : -1;
+}
+
+/** The first laid-out row that ends below `offset` (the row at the top of the screen). */
 function firstEndingAfter<T extends { end: number }>(rows: ArrayLike<T | undefined>, offset: number): T | undefined {
-  let lo = 0;
-  let hi = rows.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (rows[mid]!.end <= offset) lo = mid + 1;
-    else hi = mid;
-  }
-  return rows[lo];
+  return rows[boundary(rows.length, (k) => rows[k]!.end <= offset)];
 }
 
 /** Rows beyond the screen whose pages load with it, above and below (a small scroll shows loaded rows). */

@@ -140,7 +140,7 @@ export function createEventsFeed(client: SwitchyardClient, store: StoreApi<Event
         const missing = missingChunks(log, 1, log.last, log.last).filter((c) => !sub.inFlight.has(c) && !sub.failed.has(c));
         chunk = missing[0];
         if (chunk !== undefined) {
-          while (span < ALL_SPAN && chunk > 0 && missing.includes(chunk - 1) ) {
+          while (span < ALL_SPAN && chunk > 0 && missing.includes(chunk - 1)) {
             chunk--;
             span++;
           }
