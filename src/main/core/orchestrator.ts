@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import { basename, isAbsolute, resolve } from 'node:path';
-import type { Workflow } from '../../shared/domain';
+import type { Workflow, WorktreeRun } from '../../shared/domain';
 import { SwitchyardError, invalidInput, invalidState, notFound } from '../../shared/errors';
 import type { EventDraft, WorkflowEvent } from '../../shared/events';
 import type { CommandStage, PipelineInfo } from '../../shared/pipeline';
@@ -468,8 +468,7 @@ export class Orchestrator {
       const g = gate(rec.workflow.worktreePath);
       if (g.kind === 'ready') return rec;
       if (g.kind === 'failed') {
-        const why = `${g.setup.failedStep ? `step ${g.setup.failedStep} failed: ` : ''}${g.setup.failureReason ?? 'unknown reason'}`;
-        this.transitions.cancel(rec, `The worktree's setup failed: ${why}`); // a compare-and-set: null if it moved meanwhile
+        this.transitions.cancel(rec, `The worktree's setup ${setupFailure(g.setup)}`); // a compare-and-set: null if it moved meanwhile
       }
     }
     return null;
@@ -480,7 +479,7 @@ export class Orchestrator {
     if (setup?.kind !== 'failed') return;
     const s = setup.setup;
     throw invalidState(
-      `The setup of ${worktreePath} failed${s.failedStep ? ` at step ${s.failedStep}` : ''}: ${s.failureReason ?? 'unknown reason'}. Fix it and re-run the setup before starting a workflow there.`,
+      `The setup of ${worktreePath} ${setupFailure(s)}. Fix it and re-run the setup before starting a workflow there.`,
       { worktreePath, setupId: s.id, failedStep: s.failedStep, reason: s.failureReason },
     );
   }
@@ -675,6 +674,11 @@ export class Orchestrator {
   }
 }
 
+
+/** How a worktree's setup failed, for both refusals of rule 13: "failed at step install: exited with code 1". */
+function setupFailure(s: Pick<WorktreeRun, 'failedStep' | 'failureReason'>): string {
+  return `failed${s.failedStep ? ` at step ${s.failedStep}` : ''}: ${s.failureReason ?? 'unknown reason'}`;
+}
 
 function errorText(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
