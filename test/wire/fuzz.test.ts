@@ -8,6 +8,7 @@ import { METHODS, contract, type Method } from '../../src/shared/contract';
 import { ERROR_CODES } from '../../src/shared/errors';
 import { MAX_PAYLOAD_BYTES } from '../../src/main/transport/websocket';
 import { repoServiceFor } from '../../src/main/core/createCore';
+import { GitHubService } from '../../src/main/core/github/service';
 import { gate } from '../../src/main/core/testing/inProcessExecutor';
 import { sandbox, type Sandbox } from '../../src/main/core/testing/gitFixture';
 import { WorktreeRuns } from '../../src/main/core/worktree/worktreeRuns';
@@ -65,7 +66,10 @@ beforeAll(async () => {
         reservedFor: (path) => h.orch.reservation(path),
       });
       repos = repoServiceFor(h.orch, h.storage.db, undefined, runs);
-      return { orchestrator: h.orch, repos, worktreeRuns: runs };
+      // Every service the real core has (createCore), GitHub's too: without it a valid tracker.*
+      // request was answered INTERNAL, which only the fuzzer's rare valid ones showed. No token.
+      const github = new GitHubService({ orchestrator: h.orch, repos, storage: h.storage, token: { env: {}, ghToken: async () => null } });
+      return { orchestrator: h.orch, repos, worktreeRuns: runs, github };
     },
   });
   // A real added repository: its main worktree is never a target of setup or run commands.
