@@ -1,5 +1,6 @@
 // The renderer's WebSocket client against the real server: waiting calls, timeouts, refusal,
 // lost answers, and createClient's choice of transport.
+import { createServer, type Socket } from 'node:net';
 import WebSocket from 'ws';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SwitchyardBridge } from '../../src/shared/bridge';
@@ -54,6 +55,30 @@ describe('WebSocket client', () => {
     const err = await c.call('workflows.active', {}).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ClientError);
     expect(err).toMatchObject({ code: 'INTERNAL', details: { connection: 'timeout' }, message: expect.stringContaining('Not connected to Switchyard') });
+  });
+
+  it('closing while the socket is still connecting ends quietly (the abandoned socket\'s late error is absorbed)', async () => {
+    // A server that accepts the TCP connection and never answers the upgrade keeps the socket CONNECTING.
+    const held: Socket[] = [];
+    const silent = createServer((sock) => void held.push(sock));
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    const port = (silent.address() as { port: number }).port;
+    let raw!: WebSocket;
+    const accepted = new Promise<void>((r) => silent.once('connection', () => r()));
+    const c = createWebSocketClient({
+      url: `ws://127.0.0.1:${port}/ws?token=t`,
+      createSocket: (url) => (raw = new WebSocket(url)) as unknown as SocketLike,
+    });
+    await accepted;
+    expect(raw.readyState).toBe(WebSocket.CONNECTING);
+    // `ws` reports the aborted handshake as an 'error' and then 'close'; an unheard error would throw
+    // out of the event loop before 'close' comes.
+    const closed = new Promise<void>((r) => raw.once('close', () => r()));
+    c.close();
+    await closed;
+    expect(c.connection()).toBe('closed');
+    held.forEach((s) => s.destroy());
+    await new Promise<void>((r) => silent.close(() => r()));
   });
 
   it('a refused connection (wrong token) fails calls with UNAUTHORIZED and stops reconnecting', async () => {

@@ -98,7 +98,10 @@ export function createWebSocketClient(options: WebSocketClientOptions): WebSocke
     const s = socket;
     socket = null;
     if (s) {
-      s.onopen = s.onmessage = s.onerror = s.onclose = null;
+      s.onopen = s.onmessage = s.onclose = null;
+      // Closing a socket that is still connecting makes it report an error afterwards; it is
+      // abandoned, so that error means nothing (and Node's `ws` throws one nobody listens to).
+      s.onerror = () => undefined;
       try {
         s.close(1000);
       } catch {
