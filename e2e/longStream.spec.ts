@@ -197,3 +197,67 @@ test('a long log reopened: a jump loads only the page on screen, and its landing
     }));
   }
 });
+
+// Rows with nothing of their own (plain output, lifecycle lines, placeholders) are drawn in a
+// fixed set of elements (src/renderer/src/lib/rowSlots.ts): a jump changes their text, not the
+// DOM. Each must still show its own event, at its own height, with no row over another.
+test('a jump reuses the row elements, and each reused row shows its own event at its own height', async ({ ui, sy, page }) => {
+  await ui.open();
+  // Output coalesced into events of a few lines each: rows of different heights.
+  await ui.start('feature-a', 'SW-43', { pipeline: 'ticker' });
+  await expect(ui.status).toHaveText('Completed', { timeout: 45_000 });
+  const id = (await sy.rpc.call('workflows.list', { worktreePath: sy.worktrees.a })).items[0]!.id;
+  const events = await sy.rpc.allEvents(id);
+  await expect(ui.stream).toHaveAttribute('data-last', String(events.at(-1)!.sequence));
+  const bySeq = new Map(events.map((e) => [e.sequence, e]));
+  const heights = new Set(events.filter((e) => e.type === 'agent_output').map((e) => e.message.split('\n').length));
+  expect(heights.size, 'outputs of different line counts').toBeGreaterThan(1);
+
+  const frames = () =>
+    page.evaluate(() => {
+      const g = globalThis as unknown as { requestAnimationFrame(cb: () => void): void };
+      return new Promise<void>((r) => g.requestAnimationFrame(() => g.requestAnimationFrame(r)));
+    });
+  // Every row drawn: its sequence, what it shows, where it is, and whether its element was drawn
+  // before the jump (marked with the sequence it showed then).
+  const rows = () =>
+    ui.stream.evaluate((el) =>
+      [...el.querySelectorAll('[role=listitem]')].map((r) => ({
+        seq: Number(r.getAttribute('data-seq')),
+        shownSeq: r.querySelector('.ev-seq')?.textContent ?? '',
+        message: r.querySelector('.ev-msg')?.textContent ?? '',
+        top: r.getBoundingClientRect().top - el.getBoundingClientRect().top + el.scrollTop,
+        height: r.getBoundingClientRect().height,
+        before: (r as unknown as { drawnAs?: number }).drawnAs,
+      })),
+    );
+  const mark = () =>
+    ui.stream.evaluate((el) => {
+      for (const r of el.querySelectorAll('[role=listitem]')) (r as unknown as { drawnAs?: number }).drawnAs = Number(r.getAttribute('data-seq'));
+    });
+  const check = (drawn: Awaited<ReturnType<typeof rows>>) => {
+    const sorted = [...drawn].sort((a, b) => a.seq - b.seq);
+    for (const [i, r] of sorted.entries()) {
+      expect(r.shownSeq, `row #${r.seq}`).toBe(String(r.seq));
+      expect(r.message, `row #${r.seq}`).toBe(bySeq.get(r.seq)!.message);
+      // Contiguous: each row starts where the one before it ends (its height is known to the list).
+      if (i > 0 && sorted[i - 1]!.seq === r.seq - 1) expect(r.top, `row #${r.seq}`).toBeCloseTo(sorted[i - 1]!.top + sorted[i - 1]!.height, 0);
+    }
+  };
+
+  const jumps = [0, 0.5, 0.25, 1];
+  for (const at of jumps) {
+    await mark();
+    const before = new Set((await rows()).map((r) => r.seq));
+    await ui.stream.evaluate((el, f) => (el.scrollTop = f * (el.scrollHeight - el.clientHeight)), at);
+    await frames();
+    const drawn = await rows();
+    check(drawn);
+    // The rows that came on screen were drawn in the elements of rows that left it.
+    const arrived = drawn.filter((r) => !before.has(r.seq));
+    if (arrived.length > 0) {
+      const reused = arrived.filter((r) => r.before !== undefined && r.before !== r.seq);
+      expect(reused.length, `rows arriving at ${at} in reused elements`).toBeGreaterThan(arrived.length / 2);
+    }
+  }
+});

@@ -27,13 +27,29 @@ const TONE: Partial<Record<WorkflowEvent['type'], string>> = {
   permission_denied: 'bad',
 };
 
-/** One event: sequence, time, agent, type and the message (agent output monospaced; agent activity in AgentEventBody). */
-export const EventRow = memo(function EventRow({ event }: { event: WorkflowEvent }) {
+/**
+ * One event: sequence, time, agent, type and the message (agent output monospaced; agent activity
+ * in AgentEventBody). Without its event (not loaded yet), the same cells hold its number and
+ * "loading…": so when its page lands the row fills in place, in the element it has (EventStream
+ * draws both in the same slots).
+ */
+export const EventRow = memo(function EventRow({ event, sequence }: { event: WorkflowEvent | undefined; sequence: number }) {
+  if (!event) {
+    return (
+      <>
+        <span className="ev-seq">{sequence}</span>
+        <time className="ev-time" />
+        <span className="ev-agent" />
+        <span className="ev-type" />
+        <span className="ev-msg ev-loading">loading…</span>
+      </>
+    );
+  }
   const output = event.type === 'agent_output';
   const body = agentEventBody(event);
   return (
     <>
-      <span className="ev-seq">{event.sequence}</span>
+      <span className="ev-seq">{sequence}</span>
       <time className="ev-time" dateTime={event.timestamp}>{formatClock(event.timestamp)}</time>
       <span className="ev-agent">{event.agent}</span>
       <span className={`ev-type t-${TONE[event.type] ?? 'plain'}`}>{event.type.replace(/_/g, ' ')}</span>

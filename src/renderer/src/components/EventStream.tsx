@@ -6,6 +6,7 @@ import { eventAt, isComplete, loadedEvents } from '../lib/eventLog';
 import { formatCount } from '../lib/format';
 import { withKey } from '../lib/keymap';
 import { estimateRowHeight, ROW_HEIGHT } from '../lib/rowHeight';
+import { assignSlots, recyclable } from '../lib/rowSlots';
 import { nextTailWindow, WHOLE_LIST, type TailWindow } from '../lib/tailWindow';
 import { useApp, useEvents, useUi } from '../state/hooks';
 import { EventFilters } from './EventFilters';
@@ -125,6 +126,51 @@ export function EventStream({ workflowId }: { workflowId: string }) {
   laidOut.current = virtualizer;
   const items = virtualizer.getVirtualItems();
 
+  // The rows to draw, and their React keys (lib/rowSlots.ts): a row with no state of its own,
+  // or not loaded yet, is drawn in a slot (the element of a row that left the screen, or of its
+  // own placeholder); any other row in an element of its own, by sequence.
+  const slots = useRef(new Map<number, number>());
+  const rows = items.map((item) => {
+    const index = base + item.index;
+    const event = filtering ? shown[index] : log ? eventAt(log, index + 1) : undefined;
+    return { item, index, event, seq: event ? event.sequence : index + 1, slotted: !event || recyclable(event) };
+  });
+  slots.current = assignSlots(slots.current, rows.filter((r) => r.slotted).map((r) => r.seq));
+  const keyOf = (r: (typeof rows)[number]) => (r.slotted ? `r${slots.current.get(r.seq)}` : `s${r.seq}`);
+
+  // Measure every row whose element is new or now shows another event, before the effects below
+  // read the layout. A new element is handed to the virtualizer, which observes its size from
+  // then on. A reused one is still observed, but Chromium reports no size that did not change
+  // (and ignores observing an element again), so a row as tall as the one before it is measured
+  // here; the element is also moved to its new key, or the virtualizer would stop observing it
+  // when the old key is drawn elsewhere.
+  const listRef = useRef<HTMLDivElement>(null);
+  const measuredSeq = useRef(new WeakMap<Element, number>());
+  useLayoutEffect(() => {
+    const list = listRef.current;
+    if (!list) return;
+    for (const el of list.children as HTMLCollectionOf<HTMLElement>) {
+      // A placeholder is one line, the estimate: measuring it would change nothing. (An element
+      // that showed a loaded row stays observed while it is a placeholder; a measure of 27 px
+      // where 27 px is expected is no change either.)
+      if (el.classList.contains('ev-placeholder')) continue;
+      const seq = Number(el.getAttribute('data-seq'));
+      const was = measuredSeq.current.get(el);
+      if (was === seq) continue;
+      measuredSeq.current.set(el, seq);
+      if (was === undefined) {
+        virtualizer.measureElement(el);
+        continue;
+      }
+      const index = Number(el.getAttribute('data-vindex'));
+      for (const [key, node] of virtualizer.elementsCache) if (node === el) virtualizer.elementsCache.delete(key);
+      virtualizer.elementsCache.set(virtualizer.options.getItemKey(index), el);
+      virtualizer.resizeItem(index, el.offsetHeight);
+    }
+    // Rows no longer drawn: stop observing them.
+    virtualizer.measureElement(null);
+  });
+
   // Filtered, a filter's catch-up inserts older matches before the rows on screen (anywhere
   // below the loaded tail): keep the row at the top of the screen where it was. Unfiltered,
   // nothing moves when events load (placeholders), so there is nothing to correct.
@@ -240,35 +286,21 @@ export function EventStream({ workflowId }: { workflowId: string }) {
         {/* The spacer gives the scroll height; the rows hang from a box of constant size, so a
             longer list does not invalidate the layout of every row already drawn. */}
         <div className="ev-spacer" style={{ height: virtualizer.getTotalSize() }}>
-          <div role="list" className="ev-rows" style={{ ['--ev-row' as string]: `${ROW}px` }}>
-          {items.map((item) => {
-            const index = base + item.index;
-            const event = filtering ? shown[index] : log && eventAt(log, index + 1);
-            const style = { transform: `translateY(${item.start}px)` };
-            if (!event) {
-              // Not loaded yet: one line's height, never measured (so it moves nothing when its event comes).
-              return (
-                <div key={item.key} role="listitem" className="ev-row ev-placeholder" data-index={index} data-vindex={item.index} data-seq={index + 1} style={style}>
-                  <span className="ev-seq">{index + 1}</span>
-                  <span className="ev-loading">loading…</span>
-                </div>
-              );
-            }
-            return (
-              <div
-                key={item.key}
-                role="listitem"
-                className={`ev-row ev-${event.type}`}
-                data-index={index}
-                data-vindex={item.index}
-                data-seq={event.sequence}
-                ref={virtualizer.measureElement}
-                style={style}
-              >
-                <EventRow event={event} />
-              </div>
-            );
-          })}
+          <div ref={listRef} role="list" className="ev-rows" style={{ ['--ev-row' as string]: `${ROW}px` }}>
+          {rows.map((r) => (
+            <div
+              key={keyOf(r)}
+              role="listitem"
+              // Not loaded yet: a placeholder of one line's height, which the virtualizer's estimate already is.
+              className={r.event ? `ev-row ev-${r.event.type}` : 'ev-row ev-placeholder'}
+              data-index={r.index}
+              data-vindex={r.item.index}
+              data-seq={r.seq}
+              style={{ transform: `translateY(${r.item.start}px)` }}
+            >
+              <EventRow event={r.event} sequence={r.seq} />
+            </div>
+          ))}
           </div>
         </div>
         {log?.status === 'loading' && <p className="muted pad">Loading events…</p>}
