@@ -152,8 +152,9 @@ test('a long log reopened: a jump loads only the page on screen, and its landing
   held.splice(0).forEach((send) => send());
   await expect(ui.stream.locator('.ev-placeholder')).toHaveCount(0);
 
-  // A filter searches the whole log (so far: the tail and the three pages looked at): the rest loads (held back at first), and the matches already
-  // loaded stay where they are on screen while older ones arrive above them. In the default
+  // A filter searches the whole log (so far: the tail and the three pages looked at): the rest
+  // loads (held back at first), and the matches already loaded stay where they are on screen
+  // while older ones arrive above them. In the default
   // window: at 800 px a row's type wraps to a second line, which the row estimate does not know,
   // and rows measured after the correction can still move the view (noted in docs/window.md).
   await page.setViewportSize({ width: 1360, height: 820 });

@@ -44,21 +44,21 @@ export async function startPageTrace(browser: Browser, page: Page): Promise<{ st
 }
 
 /**
+ * One task's CPU time: its thread time, which cannot exceed its wall time on one thread. A few
+ * tasks a run carry a thread time up to twice their wall time (e.g. 5.5 ms wall, 13.0 ms thread
+ * time), a clock artifact of the trace, and each was a run's worst frame.
+ */
+function taskCpu(task: TraceEvent): number {
+  const wall = task.dur ?? 0;
+  return task.tdur === undefined ? wall : Math.min(task.tdur, wall);
+}
+
+/**
  * The renderer main thread's CPU time (`tdur`, not inflated by waiting for a core) between
  * consecutive `performance.mark(mark)` calls, one per animation frame: the tasks that started
  * after one mark and up to the next (the frame that carries the next mark, with the scroll
  * events, React's render, layout and paint it runs, and the tasks in between), in ms.
  */
-/**
- * One task's CPU time: its thread time, which cannot exceed its wall time on one thread. A few
- * tasks a run carry a thread time up to twice their wall time (e.g. 5.5 ms wall, 13.0 ms thread
- * time), a clock artifact of the trace, and each was a run's worst frame.
- */
-export function taskCpu(task: TraceEvent): number {
-  const wall = task.dur ?? 0;
-  return task.tdur === undefined ? wall : Math.min(task.tdur, wall);
-}
-
 export function frameCpu(events: TraceEvent[], mark: string): number[] {
   const marks = events.filter((e) => e.name === mark && e.ph !== 'X').sort((a, b) => a.ts - b.ts);
   if (marks.length < 2) return [];
